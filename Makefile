@@ -1,0 +1,44 @@
+# Baraba mesh. `make up` runs it, `make test` tests it; both install what is missing first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: up test gen lint contract-baseline clean
+
+# The venv is rebuilt when pyproject.toml changes. The .pth file puts the repository root
+# (services.*) and gen/ (generated baraba.*) on the venv's import path.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	site=$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') && \
+	  printf '%s\n%s\n' "$(CURDIR)" "$(CURDIR)/gen" > "$$site/baraba-mesh.pth"
+	touch $@
+
+venv: $(STAMP)
+
+## gen: regenerate gen/ (messages, stubs, .pyi, Envoy's descriptor set) from proto/
+gen: $(STAMP)
+	$(BIN)/python -m services.mesh.codegen
+
+## lint: buf lint + breaking-change check of the v1 contracts against proto/baseline.binpb
+lint: $(STAMP)
+	$(BIN)/buf lint
+	$(BIN)/buf breaking --against proto/baseline.binpb
+
+## contract-baseline: accept the current contracts as the released ones (after review!)
+contract-baseline: $(STAMP)
+	$(BIN)/buf build --exclude-source-info -o proto/baseline.binpb
+
+## up: the whole mesh on this machine (embedded PostgreSQL unless BARABA_DATABASE_URL is set)
+up: $(STAMP)
+	$(BIN)/python -m services.mesh.up
+
+## test: the whole suite against a real PostgreSQL (BARABA_TEST_DATABASE_URL, else
+## 127.0.0.1:5432 if it answers, else an embedded one)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .baraba

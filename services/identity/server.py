@@ -1,0 +1,60 @@
+"""Identity: users, groups, sessions, company grants and the keys that sign access tokens.
+
+Settings (besides the kernel's):
+BARABA_ADMIN_USERNAME / BARABA_ADMIN_PASSWORD   the first administrator, created when there are
+                                              no users (username defaults to "admin")
+BARABA_IDENTITY_KEY_PASSPHRASE   encrypts the private signing keys at rest (required in production)
+BARABA_ACCESS_TOKEN_TTL          access token lifetime in seconds (900)
+BARABA_ALLOW_REGISTRATION        "true"/"false" (default: true in development, false in production)
+"""
+
+from baraba.identity.v1 import identity_pb2
+
+from services.identity.accounts import Accounts, IdentityVerifier, Policy
+from services.identity.security import Keystore
+from services.identity.service import AuthServicer, CompanyAccessServicer, UserGroupServicer, UserServicer
+from services.kernel import db
+from services.kernel.server import MeshServer, run_service
+from services.kernel.settings import ConfigError, Settings, env
+
+# Never accepted as the administrator's password in production.
+WEAK_PASSWORDS = {"admin", "admin123", "password", "changeme", "baraba"}
+
+
+def load_policy(settings: Settings) -> Policy:
+    registration = env("BARABA_ALLOW_REGISTRATION", "false" if settings.production else "true")
+    try:
+        ttl = int(env("BARABA_ACCESS_TOKEN_TTL", "900"))
+    except ValueError:
+        raise ConfigError("BARABA_ACCESS_TOKEN_TTL must be a number of seconds") from None
+    return Policy(access_ttl_seconds=ttl, allow_registration=registration.lower() == "true")
+
+
+async def build(settings: Settings) -> MeshServer:
+    passphrase = settings.require_secret("BARABA_IDENTITY_KEY_PASSPHRASE")
+    admin_password = settings.require_secret("BARABA_ADMIN_PASSWORD")
+    if settings.production and (admin_password.lower() in WEAK_PASSWORDS or len(admin_password) < 12):
+        raise ConfigError("BARABA_ADMIN_PASSWORD is too weak for production (12+ characters, not a default)")
+
+    await db.migrate("identity", settings.database_url)
+    engine = db.create_engine(settings.database_url)
+    keys = Keystore(passphrase)
+    await keys.load(db.session_factory(engine))
+    accounts = Accounts(db.session_factory(engine), keys, load_policy(settings))
+    try:
+        await accounts.bootstrap_admin(env("BARABA_ADMIN_USERNAME", "admin"), admin_password)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+    server = MeshServer(settings, IdentityVerifier(keys, accounts))
+    services = identity_pb2.DESCRIPTOR.services_by_name
+    server.add(services["AuthService"], AuthServicer(accounts))
+    server.add(services["UserService"], UserServicer(accounts))
+    server.add(services["UserGroupService"], UserGroupServicer(accounts))
+    server.add(services["CompanyAccessService"], CompanyAccessServicer(accounts))
+    server.on_stop(engine.dispose)
+    return server
+
+
+if __name__ == "__main__":
+    run_service("identity", build)

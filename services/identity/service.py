@@ -1,0 +1,203 @@
+"""Identity's servicers: proto <-> Accounts, nothing else."""
+
+import json
+
+from baraba.identity.v1 import identity_pb2 as pb
+from baraba.identity.v1 import identity_pb2_grpc as rpc
+from google.api import httpbody_pb2
+from google.protobuf import empty_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.identity.accounts import Accounts, SignIn, permission_flags
+from services.identity.store import PERMISSION_FLAGS, CompanyAccess, Group, User
+from services.kernel.auth import current_caller
+
+
+def _ts(value) -> Timestamp:
+    ts = Timestamp()
+    if value is not None:
+        ts.FromDatetime(value)
+    return ts
+
+
+def _permissions(group: Group) -> pb.Permissions:
+    return pb.Permissions(**{flag: getattr(group, flag) for flag in PERMISSION_FLAGS})
+
+
+def user_message(user: User) -> pb.User:
+    return pb.User(
+        id=str(user.id),
+        username=user.username,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        is_active=user.is_active,
+        group_id=str(user.group_id),
+        group_name=user.group.name,
+        permissions=_permissions(user.group),
+        created_at=_ts(user.created_at),
+        updated_at=_ts(user.updated_at),
+    )
+
+
+def group_message(group: Group, members: int) -> pb.UserGroup:
+    return pb.UserGroup(
+        id=str(group.id),
+        name=group.name,
+        description=group.description,
+        permissions=_permissions(group),
+        member_count=members,
+        created_at=_ts(group.created_at),
+    )
+
+
+def grant_message(grant: CompanyAccess) -> pb.CompanyAccess:
+    return pb.CompanyAccess(
+        id=str(grant.id),
+        user_id=str(grant.user_id),
+        username=grant.user.username,
+        company_id=str(grant.company_id),
+        is_default=grant.is_default,
+        created_at=_ts(grant.created_at),
+    )
+
+
+def sign_in_message(sign_in: SignIn) -> pb.LoginResponse:
+    return pb.LoginResponse(
+        token=sign_in.access_token,
+        refresh_token=sign_in.refresh_token,
+        expires_in=sign_in.expires_in,
+        token_type="Bearer",
+        user=user_message(sign_in.user),
+    )
+
+
+def _present(request, *names: str) -> dict:
+    """The optional fields the client actually sent."""
+    return {name: getattr(request, name) for name in names if request.HasField(name)}
+
+
+class AuthServicer(rpc.AuthServiceServicer):
+    def __init__(self, accounts: Accounts):
+        self.accounts = accounts
+
+    async def Login(self, request, context):
+        return sign_in_message(await self.accounts.login(request.username, request.password))
+
+    async def Register(self, request, context):
+        sign_in = await self.accounts.register(
+            request.username, request.email, request.password, request.first_name, request.last_name
+        )
+        return sign_in_message(sign_in)
+
+    async def RefreshToken(self, request, context):
+        return sign_in_message(await self.accounts.refresh(request.refresh_token))
+
+    async def Logout(self, request, context):
+        await self.accounts.logout(current_caller())
+        return empty_pb2.Empty()
+
+    async def GetMe(self, request, context):
+        return user_message(await self.accounts.get_user(current_caller().user_id))
+
+    async def UpdateProfile(self, request, context):
+        changes = _present(request, "email", "first_name", "last_name")
+        return user_message(await self.accounts.update_profile(current_caller(), changes))
+
+    async def ChangePassword(self, request, context):
+        await self.accounts.change_password(current_caller(), request.current_password, request.new_password)
+        return empty_pb2.Empty()
+
+    async def GetJwks(self, request, context):
+        return httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(self.accounts.keys.jwks()).encode())
+
+
+class UserServicer(rpc.UserServiceServicer):
+    def __init__(self, accounts: Accounts):
+        self.accounts = accounts
+
+    async def ListUsers(self, request, context):
+        users, next_token, total = await self.accounts.list_users(request.page_size, request.page_token)
+        return pb.ListUsersResponse(users=[user_message(u) for u in users], next_page_token=next_token, total_size=total)
+
+    async def GetUser(self, request, context):
+        return user_message(await self.accounts.get_user(request.id))
+
+    async def CreateUser(self, request, context):
+        fields = {
+            "username": request.username,
+            "email": request.email,
+            "first_name": request.first_name,
+            "last_name": request.last_name,
+            "group_id": request.group_id,
+            "is_active": request.is_active if request.HasField("is_active") else True,
+        }
+        return user_message(await self.accounts.create_user(fields, request.password))
+
+    async def UpdateUser(self, request, context):
+        changes = _present(request, "username", "email", "first_name", "last_name", "group_id", "is_active")
+        return user_message(await self.accounts.update_user(current_caller(), request.id, changes))
+
+    async def DeleteUser(self, request, context):
+        await self.accounts.delete_user(current_caller(), request.id)
+        return empty_pb2.Empty()
+
+    async def ResetUserPassword(self, request, context):
+        await self.accounts.reset_password(request.id, request.new_password)
+        return empty_pb2.Empty()
+
+
+class UserGroupServicer(rpc.UserGroupServiceServicer):
+    def __init__(self, accounts: Accounts):
+        self.accounts = accounts
+
+    async def ListUserGroups(self, request, context):
+        groups = await self.accounts.list_groups()
+        return pb.ListUserGroupsResponse(user_groups=[group_message(g, n) for g, n in groups])
+
+    async def GetUserGroup(self, request, context):
+        return group_message(*await self.accounts.get_group(request.id))
+
+    async def CreateUserGroup(self, request, context):
+        group = await self.accounts.create_group(request.name, request.description, permission_flags(request.permissions))
+        return group_message(group, 0)
+
+    async def UpdateUserGroup(self, request, context):
+        changes = _present(request, "name", "description")
+        if request.HasField("permissions"):
+            changes.update(permission_flags(request.permissions))
+        return group_message(*await self.accounts.update_group(request.id, changes))
+
+    async def DeleteUserGroup(self, request, context):
+        await self.accounts.delete_group(request.id)
+        return empty_pb2.Empty()
+
+
+class CompanyAccessServicer(rpc.CompanyAccessServiceServicer):
+    def __init__(self, accounts: Accounts):
+        self.accounts = accounts
+
+    async def ListCompanyAccess(self, request, context):
+        grants = await self.accounts.list_grants(request.user_id, request.company_id)
+        return pb.ListCompanyAccessResponse(grants=[grant_message(g) for g in grants])
+
+    async def GrantCompanyAccess(self, request, context):
+        return grant_message(await self.accounts.grant(request.user_id, request.company_id, request.is_default))
+
+    async def RevokeCompanyAccess(self, request, context):
+        await self.accounts.revoke(request.id)
+        return empty_pb2.Empty()
+
+    async def ListMyCompanies(self, request, context):
+        grants = await self.accounts.list_grants(user_id=current_caller().user_id)
+        return pb.ListCompanyAccessResponse(grants=[grant_message(g) for g in grants])
+
+    async def SetDefaultCompany(self, request, context):
+        grant = await self.accounts.set_default(current_caller(), request.id)
+        return grant_message(grant)
+
+    async def CheckCompanyAccess(self, request, context):
+        return pb.CheckCompanyAccessResponse(allowed=await self.accounts.has_access(current_caller(), request.company_id))
+
+    async def ClaimCompany(self, request, context):
+        return grant_message(await self.accounts.claim(current_caller(), request.company_id))

@@ -1,0 +1,148 @@
+"""The server pipeline every RPC of every service runs through, in this order:
+
+1. context: the request id (from the edge's x-request-id, or a new one) and the RPC name
+   go into context variables, so every log line of the request carries them;
+2. access: the RPC's AccessRule from the contract decides whether a token is needed and which
+   permission; the token is verified and the Caller is made available to the servicer;
+3. validation: the request is checked against its `validate.rules`;
+4. errors: ServiceError becomes its rich status; anything unexpected becomes INTERNAL with
+   a generic message while the traceback goes to the log;
+5. a JSON log line per RPC with its code and duration.
+"""
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import grpc
+from baraba.access.v1 import access_pb2
+from google.protobuf import descriptor_pool
+from grpc_status import rpc_status
+
+from services.kernel import validation
+from services.kernel.auth import Caller, TokenVerifier, caller_var
+from services.kernel.errors import InvalidArgument, PermissionDenied, ServiceError, Unauthenticated
+from services.kernel.logs import request_id_var, rpc_var
+
+log = logging.getLogger("rpc")
+
+# Infrastructure services every server exposes without a token (grpcurl, health checks).
+PUBLIC_SERVICES = {"grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection"}
+
+
+def permission_name(permission: int) -> str:
+    """PERMISSION_MANAGE_USERS -> "manage_users", the claim and flag name."""
+    return access_pb2.Permission.Name(permission).removeprefix("PERMISSION_").lower()
+
+
+def access_rule(method: str) -> access_pb2.AccessRule:
+    """The rule declared in the contract for "/pkg.Service/Method"."""
+    service, name = method.lstrip("/").split("/")
+    if service in PUBLIC_SERVICES:
+        return access_pb2.AccessRule(public=True)
+    options = descriptor_pool.Default().FindMethodByName(f"{service}.{name}").GetOptions()
+    if not options.HasExtension(access_pb2.access):
+        raise ValueError(f"{service}.{name} declares no (baraba.access.v1.access) rule")
+    return options.Extensions[access_pb2.access]
+
+
+class MeshInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, verifier: TokenVerifier):
+        self.verifier = verifier
+        self._rules: dict[str, access_pb2.AccessRule] = {}
+
+    async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
+        handler = await continuation(details)
+        if handler is None:
+            return None
+        method = details.method
+        if method not in self._rules:
+            self._rules[method] = access_rule(method)
+        rule = self._rules[method]
+        metadata = dict(details.invocation_metadata or ())
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(handler.unary_unary, method, rule, metadata),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._server_stream(handler.unary_stream, method, rule, metadata),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler  # client/bidi streaming: none in our contracts yet
+
+    def _unary(self, behavior: Callable[..., Awaitable], method, rule, metadata):
+        async def run(request, context: grpc.aio.ServicerContext):
+            started = self._enter(method, metadata, context)
+            try:
+                await self._admit(request, rule, metadata)
+                response = await behavior(request, context)
+            except Exception as exc:
+                await self._fail(exc, context, started)
+            self._done(grpc.StatusCode.OK, started)
+            return response
+
+        return run
+
+    def _server_stream(self, behavior, method, rule, metadata):
+        async def run(request, context: grpc.aio.ServicerContext):
+            started = self._enter(method, metadata, context)
+            try:
+                await self._admit(request, rule, metadata)
+                async for item in behavior(request, context):
+                    yield item
+            except Exception as exc:
+                await self._fail(exc, context, started)
+            self._done(grpc.StatusCode.OK, started)
+
+        return run
+
+    def _enter(self, method: str, metadata: dict, context) -> float:
+        request_id = metadata.get("x-request-id") or str(uuid.uuid4())
+        request_id_var.set(request_id)
+        rpc_var.set(method)
+        caller_var.set(None)
+        context.set_trailing_metadata((("x-request-id", request_id),))
+        return time.perf_counter()
+
+    async def _admit(self, request, rule: access_pb2.AccessRule, metadata: dict) -> None:
+        if not rule.public:
+            caller = await self._authenticate(metadata)
+            caller_var.set(caller)
+            if rule.permission and not caller.has(name := permission_name(rule.permission)):
+                raise PermissionDenied(f"this needs the '{name}' permission", metadata={"permission": name})
+        if violations := validation.validate(request):
+            raise InvalidArgument(violations)
+
+    async def _authenticate(self, metadata: dict) -> Caller:
+        header = metadata.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("missing access token: send 'authorization: Bearer <token>'", reason="TOKEN_MISSING")
+        return await self.verifier.verify(token.strip())
+
+    async def _fail(self, exc: Exception, context: grpc.aio.ServicerContext, started: float):
+        if isinstance(exc, grpc.aio.AbortError):  # the servicer aborted on its own
+            self._done(context.code() or grpc.StatusCode.UNKNOWN, started)
+            raise exc
+        if isinstance(exc, ServiceError):
+            self._done(exc.code, started, error=exc.message)
+            status = exc.to_status()
+        else:
+            log.exception("unexpected error")
+            self._done(grpc.StatusCode.INTERNAL, started)
+            status = ServiceError("internal error; the request id identifies it in the logs").to_status()
+        await context.abort_with_status(rpc_status.to_status(status))
+
+    def _done(self, code: grpc.StatusCode, started: float, error: str | None = None) -> None:
+        caller = caller_var.get()
+        extra = {"code": code.name, "ms": round((time.perf_counter() - started) * 1000, 2)}
+        if caller is not None:
+            extra["user_id"] = caller.user_id
+        if error:
+            extra["error"] = error
+        log.info("rpc", extra=extra)

@@ -1,0 +1,10 @@
+"""The services of the mesh and their default gRPC ports (overridable per environment)."""
+
+DEFAULT_PORTS = {
+    "edge": 5000,
+    "scanner": 5001,
+    "identity": 5002,
+    "vies": 5003,
+    "vat": 5004,
+    "ledger": 5005,
+}

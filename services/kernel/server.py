@@ -1,0 +1,117 @@
+"""The server bootstrap every service reuses: a grpc.aio server with the mesh interceptor,
+the standard health service, server reflection (for grpcurl) and a graceful stop on SIGTERM.
+
+    async def build(settings: Settings) -> MeshServer:
+        server = MeshServer(settings, verifier)
+        server.add(ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"], LedgerServicer(...))
+        server.on_stop(engine.dispose)
+        return server
+
+    if __name__ == "__main__":
+        run_service("ledger", build)
+"""
+
+import asyncio
+import importlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.kernel import logs, validation
+from services.kernel.auth import TokenVerifier
+from services.kernel.interceptors import MeshInterceptor, access_rule
+from services.kernel.settings import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+
+GRACE_SECONDS = 5.0
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+
+class MeshServer:
+    def __init__(self, settings: Settings, verifier: TokenVerifier):
+        self.settings = settings
+        self.verifier = verifier
+        self._services: list[tuple[ServiceDescriptor, object]] = []
+        self._stop_hooks: list[Callable[[], Awaitable]] = []
+
+    def add(self, service: ServiceDescriptor, servicer: object) -> None:
+        for method in service.methods:
+            access_rule(f"/{service.full_name}/{method.name}")  # fails start-up if undeclared
+            validation.check_supported(method.input_type)
+        self._services.append((service, servicer))
+
+    def on_stop(self, hook: Callable[[], Awaitable]) -> None:
+        self._stop_hooks.append(hook)
+
+    async def start(self) -> int:
+        """Starts serving; returns the bound port."""
+        self._server = grpc.aio.server(
+            interceptors=[MeshInterceptor(self.verifier)],
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.keepalive_permit_without_calls", 1),
+                ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+            ],
+        )
+        self._health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        names = [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME]
+        for service, servicer in self._services:
+            grpc_module = importlib.import_module(service.file.name.removesuffix(".proto").replace("/", ".") + "_pb2_grpc")
+            getattr(grpc_module, f"add_{service.name}Servicer_to_server")(servicer, self._server)
+            names.append(service.full_name)
+        reflection.enable_server_reflection(names, self._server)
+        port = self._server.add_insecure_port(self.settings.listen_addr)
+        if port == 0:
+            raise ConfigError(f"cannot listen on {self.settings.listen_addr}")
+        await self._server.start()
+        for service, _ in self._services:
+            await self._health.set(service.full_name, health_pb2.HealthCheckResponse.SERVING)
+        await self._health.set("", health_pb2.HealthCheckResponse.SERVING)
+        log.info("serving", extra={"addr": self.settings.listen_addr, "port": port})
+        return port
+
+    async def stop(self) -> None:
+        """Reports NOT_SERVING, lets in-flight RPCs finish (up to GRACE_SECONDS), then stops."""
+        await self._health.enter_graceful_shutdown()
+        await self._server.stop(GRACE_SECONDS)
+        for hook in self._stop_hooks:
+            await hook()
+        log.info("stopped")
+
+    async def serve_until_signal(self) -> None:
+        await self.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await self.stop()
+
+
+def run_service(name: str, build: Callable[[Settings], Awaitable[MeshServer]]) -> None:
+    """Entry point of a service process: settings, logs, build, serve until SIGTERM."""
+    try:
+        settings = Settings.load(name)
+    except ConfigError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        sys.exit(2)
+    logs.configure(name, settings.log_level)
+
+    async def main() -> None:
+        server = await build(settings)
+        await server.serve_until_signal()
+
+    try:
+        asyncio.run(main())
+    except ConfigError as exc:
+        log.error("refusing to start: %s", exc)
+        sys.exit(2)

@@ -1,0 +1,124 @@
+"""Starts the services and the edge as child processes, waits until every one is healthy,
+and stops them all again. `make up` and the test suite both run the mesh through this."""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.kernel.registry import DEFAULT_PORTS
+from services.kernel.settings import database_on
+from services.mesh import edge
+
+# In start order; each entry is a module with a `__main__` (python -m services.<name>.server).
+SERVICES = ["identity"]
+
+
+class MeshFailed(RuntimeError):
+    pass
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the launcher dies, even by SIGKILL, so no process of
+    the mesh is ever left behind."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+@dataclass
+class Mesh:
+    workdir: Path
+    database_server: str
+    ports: dict[str, int]  # service name (and "edge", "edge_admin") -> port
+    database_prefix: str = "baraba_"
+    env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def service_env(self) -> dict[str, str]:
+        values = {k: v for k, v in os.environ.items() if not k.startswith("BARABA_")}
+        values.update(self.env)
+        for name, port in self.ports.items():
+            if name != "edge_admin":
+                values[f"BARABA_{name.upper()}_ADDR"] = f"127.0.0.1:{port}"
+        for name in SERVICES:
+            values[f"BARABA_{name.upper()}_DATABASE_URL"] = database_on(self.database_server, self.database_prefix + name)
+        return values
+
+    def log_path(self, name: str) -> Path:
+        return self.workdir / "logs" / f"{name}.log"
+
+    def start(self, timeout: float = 60) -> None:
+        (self.workdir / "logs").mkdir(parents=True, exist_ok=True)
+        env = self.service_env()
+        for name in SERVICES:
+            self._spawn(name, [sys.executable, "-m", f"services.{name}.server"], env)
+        addrs = {name: f"127.0.0.1:{self.ports.get(name, port)}" for name, port in DEFAULT_PORTS.items()}
+        config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
+        self._spawn("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn"], env)
+        self.wait_healthy(timeout)
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
+        with open(self.log_path(name), "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent
+            )
+
+    def wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        for name in SERVICES:
+            while not self._grpc_serving(self.ports[name]):
+                self._check_alive(name)
+                if time.monotonic() > deadline:
+                    raise MeshFailed(f"{name} did not become healthy in {timeout:.0f}s; see {self.log_path(name)}")
+                time.sleep(0.2)
+        while not self._edge_healthy():
+            self._check_alive("edge")
+            if time.monotonic() > deadline:
+                raise MeshFailed(f"the edge did not become healthy in {timeout:.0f}s; see {self.log_path('edge')}")
+            time.sleep(0.2)
+
+    def _check_alive(self, name: str) -> None:
+        process = self.processes[name]
+        if process.poll() is not None:
+            tail = self.log_path(name).read_text(errors="replace").splitlines()[-15:]
+            raise MeshFailed(f"{name} exited with code {process.returncode}:\n" + "\n".join(tail))
+
+    def _grpc_serving(self, port: int) -> bool:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            try:
+                reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
+            except grpc.RpcError:
+                return False
+        return reply.status == health_pb2.HealthCheckResponse.SERVING
+
+    def _edge_healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.ports['edge']}/health", timeout=1) as reply:
+                return reply.status == 200
+        except OSError:
+            return False
+
+    def exited(self) -> list[str]:
+        """Names of children that have stopped on their own."""
+        return [name for name, p in self.processes.items() if p.poll() is not None]
+
+    def stop(self, grace: float = 10) -> None:
+        """SIGTERM to everyone (services drain in-flight RPCs), SIGKILL after `grace` seconds."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in self.processes.values():
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()

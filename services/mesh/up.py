@@ -1,0 +1,97 @@
+"""`make up`: the whole mesh on this machine, until Ctrl-C or SIGTERM.
+
+Uses BARABA_DATABASE_URL when set, else an embedded PostgreSQL keeping its data in
+.baraba/pgdata. The first administrator is BARABA_ADMIN_USERNAME (admin) with
+BARABA_ADMIN_PASSWORD, or a password generated on the first run, printed once and kept in
+.baraba/admin-password (readable only by you).
+"""
+
+import os
+import secrets
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from services.kernel.registry import DEFAULT_PORTS
+from services.kernel.settings import env
+from services.mesh import postgres
+from services.mesh.launcher import SERVICES, Mesh, MeshFailed
+
+ROOT = Path(__file__).resolve().parents[2]
+STATE = ROOT / ".baraba"
+
+
+def admin_password() -> tuple[str, bool]:
+    """The password and whether it was generated just now."""
+    if password := env("BARABA_ADMIN_PASSWORD"):
+        return password, False
+    stored = STATE / "admin-password"
+    if stored.exists():
+        return stored.read_text().strip(), False
+    password = secrets.token_urlsafe(12)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.touch(mode=0o600)
+    stored.write_text(password + "\n")
+    return password, True
+
+
+def port_of(name: str) -> int:
+    return int(env(f"BARABA_{name.upper()}_ADDR", f":{DEFAULT_PORTS[name]}").rpartition(":")[2])
+
+
+def main() -> None:
+    STATE.mkdir(exist_ok=True)
+    print("starting PostgreSQL ...", flush=True)
+    server_url, _pg = postgres.server_for_up(STATE / "pgdata")
+    password, generated = admin_password()
+    username = env("BARABA_ADMIN_USERNAME", "admin")
+    ports = {name: port_of(name) for name in ["edge", *SERVICES]}
+    ports["edge_admin"] = int(env("BARABA_EDGE_ADMIN_PORT", "9901"))
+    mesh = Mesh(
+        workdir=STATE / "run",
+        database_server=server_url,
+        ports=ports,
+        env={
+            "BARABA_ENV": env("BARABA_ENV", "development"),
+            "BARABA_ADMIN_USERNAME": username,
+            "BARABA_ADMIN_PASSWORD": password,
+            **{k: v for k, v in os.environ.items() if k.startswith("BARABA_") and k not in ("BARABA_DATABASE_URL",)},
+        },
+    )
+    print(f"starting {', '.join(SERVICES)} and the edge ...", flush=True)
+    try:
+        mesh.start()
+    except MeshFailed as exc:
+        mesh.stop()
+        sys.exit(f"the mesh did not start: {exc}")
+
+    edge_url = f"http://localhost:{ports['edge']}"
+    secret_line = f"password: {password}   (generated now, shown once; kept in .baraba/admin-password)" if generated else (
+        "password: from BARABA_ADMIN_PASSWORD" if env("BARABA_ADMIN_PASSWORD") else "password: in .baraba/admin-password"
+    )
+    print(
+        f"""
+Baraba mesh is up.
+  edge (REST + gRPC)  {edge_url}
+  identity (gRPC)     localhost:{ports['identity']}
+  logs                {mesh.workdir / 'logs'}/
+Sign in as {username}, {secret_line}
+  curl -s -XPOST {edge_url}/api/auth/login -d '{{"username":"{username}","password":"…"}}'
+Ctrl-C stops everything.""",
+        flush=True,
+    )
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(1):
+        if dead := mesh.exited():
+            print(f"{', '.join(dead)} stopped unexpectedly; see {mesh.workdir / 'logs'}/", file=sys.stderr)
+            break
+    print("stopping ...", flush=True)
+    mesh.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The suite runs the real mesh: a real PostgreSQL (BARABA_TEST_DATABASE_URL, else the local
+server on 127.0.0.1:5432 if it answers, else an embedded one), the services as separate
+processes on free ports, and the real Envoy edge in front of them."""
+
+import asyncio
+import socket
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from services.kernel.settings import database_on
+from services.mesh import postgres
+from services.mesh.launcher import SERVICES, Mesh
+
+ADMIN = "admin"
+ADMIN_PASSWORD = "test-admin-password-1"
+KEY_PASSPHRASE = "test-key-passphrase"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def database_server(tmp_path_factory):
+    url, handle = postgres.server_for_tests(tmp_path_factory.mktemp("pg") / "data")
+    yield url
+    del handle  # an embedded server stops when the last reference is gone at exit
+
+
+@pytest.fixture(scope="session")
+def mesh(database_server, tmp_path_factory):
+    prefix = f"baraba_test_{uuid.uuid4().hex[:8]}_"
+    ports = {name: free_port() for name in ["edge", "edge_admin", *SERVICES]}
+    mesh = Mesh(
+        workdir=tmp_path_factory.mktemp("mesh"),
+        database_server=database_server,
+        database_prefix=prefix,
+        ports=ports,
+        env={
+            "BARABA_ADMIN_USERNAME": ADMIN,
+            "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE,
+        },
+    )
+    try:
+        mesh.start(timeout=90)
+        yield mesh
+    finally:
+        mesh.stop()
+        asyncio.run(_drop_databases(database_server, [prefix + name for name in SERVICES]))
+
+
+async def _drop_databases(server: str, names: list[str]) -> None:
+    url = make_url(database_on(server, "postgres"))
+    conn = await asyncpg.connect(
+        host=url.host or url.query.get("host"), port=url.port, user=url.username, password=url.password, database="postgres"
+    )
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def edge_url(mesh) -> str:
+    return f"http://127.0.0.1:{mesh.ports['edge']}"
+
+
+@pytest.fixture(scope="session")
+def http(edge_url):
+    """A plain HTTP client of the edge, as a browser or curl would use it."""
+    with httpx.Client(base_url=edge_url, timeout=30) as client:
+        yield client
+
+
+def login(http, username: str, password: str) -> dict:
+    reply = http.post("/api/auth/login", json={"username": username, "password": password})
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def bearer(token: str) -> dict:
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="session")
+def admin(http) -> dict:
+    """Headers of a signed-in administrator."""
+    return bearer(login(http, ADMIN, ADMIN_PASSWORD)["token"])
+
+
+@pytest.fixture(scope="session")
+def groups(http, admin) -> dict[str, str]:
+    reply = http.get("/api/user-groups", headers=admin)
+    return {g["name"]: g["id"] for g in reply.json()["user_groups"]}
+
+
+@pytest.fixture
+def new_user(http, admin, groups):
+    """Creates a user in a group and returns (user, password)."""
+
+    def create(group: str = "viewers", password: str = "user-password-1") -> tuple[dict, str]:
+        name = f"u{uuid.uuid4().hex[:10]}"
+        reply = http.post(
+            "/api/users",
+            headers=admin,
+            json={"username": name, "email": f"{name}@firma.bg", "password": password, "group_id": groups[group], "is_active": True},
+        )
+        assert reply.status_code == 200, reply.text
+        return reply.json(), password
+
+    return create
+
+
+def service_log(mesh: Mesh, name: str) -> str:
+    return Path(mesh.log_path(name)).read_text(errors="replace")

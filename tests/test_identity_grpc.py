@@ -1,0 +1,118 @@
+"""Identity over native gRPC: directly on its port and through the edge, as grpcurl and the
+other services use it."""
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import grpc
+import pytest
+from baraba.identity.v1 import identity_pb2 as pb
+from baraba.identity.v1 import identity_pb2_grpc as rpc
+from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_status import rpc_status
+
+from tests.conftest import ADMIN, ADMIN_PASSWORD, login
+
+GRPCURL = str(Path(sys.executable).parent / "grpcurl")
+IDENTITY_SERVICES = {
+    "baraba.identity.v1.AuthService",
+    "baraba.identity.v1.UserService",
+    "baraba.identity.v1.UserGroupService",
+    "baraba.identity.v1.CompanyAccessService",
+}
+
+
+@pytest.fixture(scope="module")
+def identity_channel(mesh):
+    with grpc.insecure_channel(f"127.0.0.1:{mesh.ports['identity']}") as channel:
+        yield channel
+
+
+@pytest.fixture(scope="module")
+def edge_channel(mesh):
+    with grpc.insecure_channel(f"127.0.0.1:{mesh.ports['edge']}") as channel:
+        yield channel
+
+
+def auth(token: str):
+    return (("authorization", f"Bearer {token}"),)
+
+
+def grpcurl(*args: str) -> str:
+    done = subprocess.run([GRPCURL, "-plaintext", *args], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_grpcurl_lists_the_identity_services_by_reflection(mesh):
+    listed = set(grpcurl(f"127.0.0.1:{mesh.ports['identity']}", "list").split())
+    assert IDENTITY_SERVICES <= listed
+    assert "grpc.health.v1.Health" in listed
+
+
+def test_grpcurl_calls_me_through_the_edge(mesh, http):
+    token = login(http, ADMIN, ADMIN_PASSWORD)["token"]
+    out = grpcurl("-H", f"authorization: Bearer {token}", f"127.0.0.1:{mesh.ports['edge']}", "baraba.identity.v1.AuthService/GetMe")
+    assert json.loads(out)["username"] == ADMIN
+
+
+def test_health_reports_serving(identity_channel):
+    stub = health_pb2_grpc.HealthStub(identity_channel)
+    for service in ["", *IDENTITY_SERVICES]:
+        assert stub.Check(health_pb2.HealthCheckRequest(service=service)).status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_login_and_me_over_grpc_through_the_edge(edge_channel):
+    stub = rpc.AuthServiceStub(edge_channel)
+    session = stub.Login(pb.LoginRequest(username=ADMIN, password=ADMIN_PASSWORD))
+    assert stub.GetMe(pb.GetMeRequest(), metadata=auth(session.token)).username == ADMIN
+    with pytest.raises(grpc.RpcError) as refused:
+        stub.GetMe(pb.GetMeRequest())
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_services_verify_tokens_themselves_not_only_the_edge(identity_channel):
+    stub = rpc.UserServiceStub(identity_channel)
+    with pytest.raises(grpc.RpcError) as missing:
+        stub.ListUsers(pb.ListUsersRequest())
+    assert missing.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    with pytest.raises(grpc.RpcError) as forged:
+        stub.ListUsers(pb.ListUsersRequest(), metadata=auth("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."))
+    assert forged.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_invalid_argument_carries_field_violations(identity_channel):
+    token = rpc.AuthServiceStub(identity_channel).Login(pb.LoginRequest(username=ADMIN, password=ADMIN_PASSWORD)).token
+    with pytest.raises(grpc.RpcError) as error:
+        rpc.UserServiceStub(identity_channel).GetUser(pb.GetUserRequest(id="42"), metadata=auth(token))
+    status = rpc_status.from_call(error.value)
+    assert status.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    details = {d.type_url.rsplit("/", 1)[1]: d for d in status.details}
+    bad_request = error_details_pb2.BadRequest()
+    details["google.rpc.BadRequest"].Unpack(bad_request)
+    assert [(v.field, v.description) for v in bad_request.field_violations] == [("id", "must be a UUID")]
+
+
+def test_company_access_check_and_claim_for_services(identity_channel, http, new_user):
+    """What the ledger does when a user creates a company and when it checks access."""
+    user, password = new_user("accountants")
+    stub = rpc.CompanyAccessServiceStub(identity_channel)
+    company = str(uuid.uuid4())
+    token = login(http, user["username"], password)["token"]
+    assert not stub.CheckCompanyAccess(pb.CheckCompanyAccessRequest(company_id=company), metadata=auth(token)).allowed
+    # Accountants may not create companies, so they cannot claim one either.
+    with pytest.raises(grpc.RpcError) as denied:
+        stub.ClaimCompany(pb.ClaimCompanyRequest(company_id=company), metadata=auth(token))
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    admin_token = login(http, ADMIN, ADMIN_PASSWORD)["token"]
+    claimed = stub.ClaimCompany(pb.ClaimCompanyRequest(company_id=company), metadata=auth(admin_token))
+    assert claimed.company_id == company
+    assert stub.CheckCompanyAccess(pb.CheckCompanyAccessRequest(company_id=company), metadata=auth(admin_token)).allowed
+    with pytest.raises(grpc.RpcError) as taken:
+        stub.ClaimCompany(pb.ClaimCompanyRequest(company_id=company), metadata=auth(admin_token))
+    assert taken.value.code() == grpc.StatusCode.ALREADY_EXISTS
