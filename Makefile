@@ -25,7 +25,8 @@ gen: $(STAMP)
 ## lint: buf lint + breaking-change check of the v1 contracts against proto/baseline.binpb
 lint: $(STAMP)
 	$(BIN)/buf lint
-	$(BIN)/buf breaking --against proto/baseline.binpb
+	mkdir -p .baraba && $(BIN)/buf build --exclude-source-info -o .baraba/contracts.binpb
+	$(BIN)/buf breaking .baraba/contracts.binpb --against proto/baseline.binpb
 
 ## contract-baseline: accept the current contracts as the released ones (after review!)
 contract-baseline: $(STAMP)

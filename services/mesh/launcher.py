@@ -14,7 +14,6 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from services.kernel.registry import DEFAULT_PORTS
 from services.kernel.settings import database_on
 from services.mesh import edge
 
@@ -37,6 +36,7 @@ class Mesh:
     workdir: Path
     database_server: str
     ports: dict[str, int]  # service name (and "edge", "edge_admin") -> port
+    services: list[str] = field(default_factory=lambda: list(SERVICES))
     database_prefix: str = "baraba_"
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class Mesh:
         for name, port in self.ports.items():
             if name != "edge_admin":
                 values[f"BARABA_{name.upper()}_ADDR"] = f"127.0.0.1:{port}"
-        for name in SERVICES:
+        for name in self.services:
             values[f"BARABA_{name.upper()}_DATABASE_URL"] = database_on(self.database_server, self.database_prefix + name)
         return values
 
@@ -57,9 +57,9 @@ class Mesh:
     def start(self, timeout: float = 60) -> None:
         (self.workdir / "logs").mkdir(parents=True, exist_ok=True)
         env = self.service_env()
-        for name in SERVICES:
+        for name in self.services:
             self._spawn(name, [sys.executable, "-m", f"services.{name}.server"], env)
-        addrs = {name: f"127.0.0.1:{self.ports.get(name, port)}" for name, port in DEFAULT_PORTS.items()}
+        addrs = {name: f"127.0.0.1:{self.ports[name]}" for name in ["edge", *self.services]}
         config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
         self._spawn("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn"], env)
         self.wait_healthy(timeout)
@@ -72,7 +72,7 @@ class Mesh:
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        for name in SERVICES:
+        for name in self.services:
             while not self._grpc_serving(self.ports[name]):
                 self._check_alive(name)
                 if time.monotonic() > deadline:
