@@ -40,7 +40,7 @@ def mesh(database_server, tmp_path_factory):
     prefix = f"baraba_test_{uuid.uuid4().hex[:8]}_"
     # BARABA_TEST_SERVICES=identity,ledger runs a smaller mesh while working on one service.
     services = os.environ.get("BARABA_TEST_SERVICES", ",".join(SERVICES)).split(",")
-    ports = {name: free_port() for name in ["edge", "edge_admin", *services]}
+    ports = {name: free_port() for name in ["edge", "edge_admin", *services, *(f"{s}_metrics" for s in services)]}
     mesh = Mesh(
         workdir=tmp_path_factory.mktemp("mesh"),
         database_server=database_server,

@@ -7,7 +7,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from tests.conftest import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, bearer, login
+from tests.conftest import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, bearer, login, service_log
 
 
 def error_of(reply) -> dict:
@@ -352,3 +352,10 @@ def test_company_grants_my_companies_and_default(http, admin, new_user):
     assert [g["username"] for g in listed] == [user["username"]]
     assert http.delete(f"/api/user-companies/{grant_a.json()['id']}", headers=admin).status_code == 200
     assert [g["company_id"] for g in http.get("/api/user-companies/my", headers=headers).json()["grants"]] == [second]
+
+
+def test_the_edge_request_id_reaches_the_service_log(http, mesh, admin):
+    reply = http.get("/api/auth/me", headers=admin)
+    request_id = reply.headers["x-request-id"]
+    lines = [line for line in service_log(mesh, "identity").splitlines() if request_id in line]
+    assert any('"rpc": "/baraba.identity.v1.AuthService/GetMe"' in line and '"code": "OK"' in line for line in lines)

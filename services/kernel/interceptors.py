@@ -7,7 +7,7 @@
 3. validation: the request is checked against its `validate.rules`;
 4. errors: ServiceError becomes its rich status; anything unexpected becomes INTERNAL with
    a generic message while the traceback goes to the log;
-5. a JSON log line per RPC with its code and duration.
+5. a JSON log line and Prometheus metrics per RPC with its code and duration.
 """
 
 import logging
@@ -20,7 +20,7 @@ from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pool
 from grpc_status import rpc_status
 
-from services.kernel import validation
+from services.kernel import metrics, validation
 from services.kernel.auth import Caller, TokenVerifier, caller_var
 from services.kernel.errors import InvalidArgument, PermissionDenied, ServiceError, Unauthenticated
 from services.kernel.logs import request_id_var, rpc_var
@@ -139,8 +139,10 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         await context.abort_with_status(rpc_status.to_status(status))
 
     def _done(self, code: grpc.StatusCode, started: float, error: str | None = None) -> None:
+        seconds = time.perf_counter() - started
+        metrics.observe(rpc_var.get(), code.name, seconds)
         caller = caller_var.get()
-        extra = {"code": code.name, "ms": round((time.perf_counter() - started) * 1000, 2)}
+        extra = {"code": code.name, "ms": round(seconds * 1000, 2)}
         if caller is not None:
             extra["user_id"] = caller.user_id
         if error:

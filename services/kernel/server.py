@@ -23,7 +23,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from services.kernel import logs, validation
+from services.kernel import logs, metrics, validation
 from services.kernel.auth import TokenVerifier
 from services.kernel.interceptors import MeshInterceptor, access_rule
 from services.kernel.settings import ConfigError, Settings
@@ -76,7 +76,9 @@ class MeshServer:
         for service, _ in self._services:
             await self._health.set(service.full_name, health_pb2.HealthCheckResponse.SERVING)
         await self._health.set("", health_pb2.HealthCheckResponse.SERVING)
-        log.info("serving", extra={"addr": self.settings.listen_addr, "port": port})
+        if self.settings.metrics_port:
+            metrics.serve(self.settings.metrics_port)
+        log.info("serving", extra={"addr": self.settings.listen_addr, "port": port, "metrics_port": self.settings.metrics_port})
         return port
 
     async def stop(self) -> None:

@@ -5,7 +5,7 @@ cluster per service, the gRPC services the transcoder serves (everything in the 
 baraba.<service>.v1), and the routes that need no token (the RPCs whose contract declares
 (baraba.access.v1.access) = {public: true}, in REST and native gRPC form).
 
-    python -m services.mesh.edge OUT.yaml [SERVICE ...]   # addresses from BARABA_<SERVICE>_ADDR
+    python -m services.mesh.edge OUT.yaml   # every service, addresses from BARABA_<SERVICE>_ADDR
 """
 
 import importlib
@@ -120,5 +120,7 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
 
 
 if __name__ == "__main__":
-    names = ["edge", *(sys.argv[2:] or ["identity"])]
+    from services.mesh.launcher import SERVICES
+
+    names = ["edge", *SERVICES]
     render(Path(sys.argv[1]), {name: service_addr(name) for name in names}, int(env("BARABA_EDGE_ADMIN_PORT", "9901")))

@@ -11,9 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
+from services.kernel.healthcheck import serving
 from services.kernel.settings import database_on
 from services.mesh import edge
 
@@ -35,7 +33,7 @@ def _die_with_parent() -> None:
 class Mesh:
     workdir: Path
     database_server: str
-    ports: dict[str, int]  # service name (and "edge", "edge_admin") -> port
+    ports: dict[str, int]  # "edge", "edge_admin", each service and "<service>_metrics" -> port
     services: list[str] = field(default_factory=lambda: list(SERVICES))
     database_prefix: str = "baraba_"
     env: dict[str, str] = field(default_factory=dict)
@@ -45,7 +43,9 @@ class Mesh:
         values = {k: v for k, v in os.environ.items() if not k.startswith("BARABA_")}
         values.update(self.env)
         for name, port in self.ports.items():
-            if name != "edge_admin":
+            if name.endswith("_metrics"):
+                values[f"BARABA_{name.upper()}_PORT"] = str(port)
+            elif name != "edge_admin":
                 values[f"BARABA_{name.upper()}_ADDR"] = f"127.0.0.1:{port}"
         for name in self.services:
             values[f"BARABA_{name.upper()}_DATABASE_URL"] = database_on(self.database_server, self.database_prefix + name)
@@ -73,7 +73,7 @@ class Mesh:
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         for name in self.services:
-            while not self._grpc_serving(self.ports[name]):
+            while not serving(f"127.0.0.1:{self.ports[name]}"):
                 self._check_alive(name)
                 if time.monotonic() > deadline:
                     raise MeshFailed(f"{name} did not become healthy in {timeout:.0f}s; see {self.log_path(name)}")
@@ -89,14 +89,6 @@ class Mesh:
         if process.poll() is not None:
             tail = self.log_path(name).read_text(errors="replace").splitlines()[-15:]
             raise MeshFailed(f"{name} exited with code {process.returncode}:\n" + "\n".join(tail))
-
-    def _grpc_serving(self, port: int) -> bool:
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            try:
-                reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=1)
-            except grpc.RpcError:
-                return False
-        return reply.status == health_pb2.HealthCheckResponse.SERVING
 
     def _edge_healthy(self) -> bool:
         try:

@@ -36,7 +36,11 @@ def server_for_up(pgdata: Path):
 
 
 def server_for_tests(pgdata: Path):
-    if url := env("BARABA_TEST_DATABASE_URL"):
+    """BARABA_TEST_DATABASE_URL=embedded forces the embedded server even when a local one runs."""
+    url = env("BARABA_TEST_DATABASE_URL")
+    if url == "embedded":
+        return embedded_server(pgdata)
+    if url:
         return url, None
     if local_server_answers():
         return LOCAL_SERVER, None

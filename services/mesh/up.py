@@ -48,6 +48,8 @@ def main() -> None:
     username = env("BARABA_ADMIN_USERNAME", "admin")
     ports = {name: port_of(name) for name in ["edge", *SERVICES]}
     ports["edge_admin"] = int(env("BARABA_EDGE_ADMIN_PORT", "9901"))
+    for name in SERVICES:
+        ports[f"{name}_metrics"] = int(env(f"BARABA_{name.upper()}_METRICS_PORT", str(port_of(name) + 4000)))
     mesh = Mesh(
         workdir=STATE / "run",
         database_server=server_url,
@@ -76,6 +78,7 @@ Baraba mesh is up.
   edge (REST + gRPC)  {edge_url}
   identity (gRPC)     localhost:{ports['identity']}
   logs                {mesh.workdir / 'logs'}/
+  metrics             {', '.join(f"{n} :{ports[n + '_metrics']}/metrics" for n in SERVICES)}, edge 127.0.0.1:{ports['edge_admin']}/stats/prometheus
 Sign in as {username}, {secret_line}
   curl -s -XPOST {edge_url}/api/auth/login -d '{{"username":"{username}","password":"…"}}'
 Ctrl-C stops everything.""",

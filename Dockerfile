@@ -1,0 +1,14 @@
+# One image for every Baraba service and the edge; the command picks the process.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml ./
+# Dependencies first, so code changes do not reinstall them.
+RUN pip install --no-cache-dir . && rm -rf build *.egg-info
+COPY proto ./proto
+COPY third_party ./third_party
+COPY gen ./gen
+COPY envoy ./envoy
+COPY services ./services
+ENV PYTHONPATH=/app:/app/gen \
+    PYTHONUNBUFFERED=1
+USER nobody

@@ -1,0 +1,31 @@
+"""docker-compose.yml runs the same mesh as the launcher: every service, health-checked, behind
+the edge, with no secret defaulted. (No container engine runs here; this keeps the file honest.)"""
+
+from pathlib import Path
+
+import yaml
+
+from services.kernel.registry import DEFAULT_PORTS
+from services.mesh.launcher import SERVICES
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_every_service_runs_in_compose_and_is_health_checked():
+    services = COMPOSE["services"]
+    for name in SERVICES:
+        spec = services[name]
+        assert spec["command"] == ["python", "-m", f"services.{name}.server"]
+        assert spec["environment"]["BARABA_LISTEN_ADDR"] == f"0.0.0.0:{DEFAULT_PORTS[name]}"
+        assert spec["healthcheck"]["test"][-1] == f"127.0.0.1:{DEFAULT_PORTS[name]}"
+        assert services["edge"]["depends_on"][name] == {"condition": "service_healthy"}
+        assert spec["environment"][f"BARABA_{name.upper()}_ADDR"] == f"{name}:{DEFAULT_PORTS[name]}"
+
+
+def test_secrets_have_no_defaults():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for secret in ("POSTGRES_PASSWORD", "BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE"):
+        assert f"${{{secret}:?" in text
+        assert f"${{{secret}:-" not in text
+    assert COMPOSE["services"]["identity"]["environment"]["BARABA_ENV"] == "${BARABA_ENV:-production}"
