@@ -123,25 +123,29 @@ def _check_value(value, field, rules: validate_pb2.FieldRules, path: str, out: l
 def _check_string(value: str, r: validate_pb2.StringRules, path: str, out: list[FieldViolation]) -> None:
     if r.ignore_empty and value == "":
         return
+    found: list[str] = []
     length = len(value)
     if r.HasField("len") and length != r.len:
-        out.append(FieldViolation(path, f"must be exactly {r.len} characters"))
+        found.append(f"must be exactly {r.len} characters")
     if r.HasField("min_len") and length < r.min_len:
-        out.append(FieldViolation(path, "is required" if length == 0 else f"must be at least {r.min_len} characters"))
+        found.append(f"must be at least {r.min_len} characters")
     if r.HasField("max_len") and length > r.max_len:
-        out.append(FieldViolation(path, f"must be at most {r.max_len} characters"))
+        found.append(f"must be at most {r.max_len} characters")
     if r.HasField("prefix") and not value.startswith(r.prefix):
-        out.append(FieldViolation(path, f"must start with {r.prefix!r}"))
+        found.append(f"must start with {r.prefix!r}")
     if r.HasField("pattern") and not re.search(r.pattern, value):
-        out.append(FieldViolation(path, f"has an invalid format (expected {r.pattern})"))
+        found.append(f"has an invalid format (expected {r.pattern})")
     if r.email and not _EMAIL.match(value):
-        out.append(FieldViolation(path, "must be a valid e-mail address"))
+        found.append("must be a valid e-mail address")
     if r.uuid and not _UUID.match(value):
-        out.append(FieldViolation(path, "is required" if value == "" else "must be a UUID"))
+        found.append("must be a UUID")
     if getattr(r, "in") and value not in getattr(r, "in"):
-        out.append(FieldViolation(path, f"must be one of {', '.join(getattr(r, 'in'))}"))
+        found.append(f"must be one of {', '.join(getattr(r, 'in'))}")
     if value in r.not_in:
-        out.append(FieldViolation(path, f"must not be {value!r}"))
+        found.append(f"must not be {value!r}")
+    # An empty value breaks every rule at once; one plain word says it best.
+    for description in ["is required"] if found and value == "" else found:
+        out.append(FieldViolation(path, description))
 
 
 def _check_number(value, r, path: str, out: list[FieldViolation]) -> None:

@@ -2,6 +2,7 @@
 and stops them all again. `make up` and the test suite both run the mesh through this."""
 
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -58,10 +59,23 @@ class Mesh:
         (self.workdir / "logs").mkdir(parents=True, exist_ok=True)
         env = self.service_env()
         for name in self.services:
-            self._spawn(name, [sys.executable, "-m", f"services.{name}.server"], env)
+            self._spawn_service(name, env)
         addrs = {name: f"127.0.0.1:{self.ports[name]}" for name in ["edge", *self.services]}
         config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
         self._spawn("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn"], env)
+        self.wait_healthy(timeout)
+
+    def _spawn_service(self, name: str, env: dict[str, str]) -> None:
+        self._spawn(name, [sys.executable, "-m", f"services.{name}.server"], env)
+
+    def stop_service(self, name: str, grace: float = 10) -> int:
+        """SIGTERM to one service; returns its exit code."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGTERM)
+        return process.wait(grace)
+
+    def start_service(self, name: str, timeout: float = 30) -> None:
+        self._spawn_service(name, self.service_env())
         self.wait_healthy(timeout)
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str]) -> None:
@@ -91,9 +105,15 @@ class Mesh:
             raise MeshFailed(f"{name} exited with code {process.returncode}:\n" + "\n".join(tail))
 
     def _edge_healthy(self) -> bool:
+        """Every cluster healthy, and identity's public keys fetched: until then the edge
+        would refuse every token."""
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.ports['edge']}/health", timeout=1) as reply:
-                return reply.status == 200
+                if reply.status != 200:
+                    return False
+            stats = f"http://127.0.0.1:{self.ports['edge_admin']}/stats?filter=jwks_fetch_success&format=json"
+            with urllib.request.urlopen(stats, timeout=1) as reply:
+                return any(stat.get("value", 0) > 0 for stat in json.load(reply)["stats"])
         except OSError:
             return False
 

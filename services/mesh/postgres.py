@@ -21,7 +21,9 @@ def local_server_answers() -> bool:
 def embedded_server(pgdata: Path):
     """Starts (or reuses) an embedded server keeping its data in `pgdata`; it stops when this
     process exits. Returns (server URL, handle)."""
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent))  # pgserver keeps lock files there
+    runtime = pgdata.parent / "runtime"  # pgserver keeps its lock files in the XDG runtime dir
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pgserver
 
     pgdata.mkdir(parents=True, exist_ok=True)
