@@ -1,6 +1,9 @@
 # One image for every Baraba service and the edge; the command picks the process.
 FROM python:3.11-slim
 WORKDIR /app
+# Tesseract with Bulgarian for the scanner's OCR.
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-bul \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 # Dependencies first, so code changes do not reinstall them.
 RUN pip install --no-cache-dir . && rm -rf build *.egg-info
