@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test gen lint contract-baseline clean
+.PHONY: up test gen lint contract-baseline clean ocr
 
 # The venv is rebuilt when pyproject.toml changes. The .pth file puts the repository root
 # (services.*) and gen/ (generated baraba.*) on the venv's import path.
@@ -33,13 +33,17 @@ contract-baseline: $(STAMP)
 	$(BIN)/buf build --exclude-source-info -o proto/baseline.binpb
 
 ## up: the whole mesh on this machine (embedded PostgreSQL unless BARABA_DATABASE_URL is set)
-up: $(STAMP)
+up: $(STAMP) ocr
 	$(BIN)/python -m services.mesh.up
 
 ## test: the whole suite against a real PostgreSQL (BARABA_TEST_DATABASE_URL, else
 ## 127.0.0.1:5432 if it answers, else an embedded one)
-test: $(STAMP)
+test: $(STAMP) ocr
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## ocr: Tesseract with Bulgarian data for the scanner (apt-get when root, else says what to install)
+ocr:
+	sh services/scanner/setup-ocr.sh
 
 clean:
 	rm -rf $(VENV) .baraba

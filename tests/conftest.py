@@ -36,11 +36,21 @@ def database_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def mesh(database_server, tmp_path_factory):
+def vies_standin():
+    """The VIES stand-in (real SOAP over real HTTP) the whole mesh's vies service talks to."""
+    from services.vies.standin import StandIn
+
+    standin = StandIn(port=free_port()).start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="session")
+def mesh(database_server, tmp_path_factory, vies_standin):
     prefix = f"baraba_test_{uuid.uuid4().hex[:8]}_"
     # BARABA_TEST_SERVICES=identity,ledger runs a smaller mesh while working on one service.
     services = os.environ.get("BARABA_TEST_SERVICES", ",".join(SERVICES)).split(",")
-    ports = {name: free_port() for name in ["edge", "edge_admin", *services, *(f"{s}_metrics" for s in services)]}
+    ports = {name: free_port() for name in ["edge", "edge_admin", "reflection", *services, *(f"{s}_metrics" for s in services)]}
     mesh = Mesh(
         workdir=tmp_path_factory.mktemp("mesh"),
         database_server=database_server,
@@ -51,6 +61,7 @@ def mesh(database_server, tmp_path_factory):
             "BARABA_ADMIN_USERNAME": ADMIN,
             "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE,
+            "BARABA_VIES_URL": vies_standin.url,
         },
     )
     try:

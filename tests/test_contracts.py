@@ -78,7 +78,7 @@ def test_permission_names_match_the_group_flags():
 
 
 def test_envoy_accepts_the_rendered_config(tmp_path):
-    config = edge.render(tmp_path / "envoy.yaml", {"edge": "127.0.0.1:15000", **{s: f"127.0.0.1:{15001 + i}" for i, s in enumerate(SERVICES)}}, 19901)
+    config = edge.render(tmp_path / "envoy.yaml", {"edge": "127.0.0.1:15000", "reflection": "127.0.0.1:15009", **{s: f"127.0.0.1:{15001 + i}" for i, s in enumerate(SERVICES)}}, 19901)
     done = run(edge.envoy_binary(), "--mode", "validate", "-c", str(config))
     assert done.returncode == 0, done.stdout + done.stderr
     text = config.read_text()

@@ -19,7 +19,7 @@ def small_mesh(database_server, tmp_path_factory):
         workdir=tmp_path_factory.mktemp("small-mesh"),
         database_server=database_server,
         database_prefix=prefix,
-        ports={name: free_port() for name in ["edge", "edge_admin", "identity", "identity_metrics"]},
+        ports={name: free_port() for name in ["edge", "edge_admin", "reflection", "identity", "identity_metrics"]},
         services=["identity"],
         env={"BARABA_ADMIN_USERNAME": ADMIN, "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD, "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE},
     )

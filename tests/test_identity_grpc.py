@@ -16,6 +16,7 @@ from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
+from services.mesh.launcher import SERVICES
 from tests.conftest import ADMIN, ADMIN_PASSWORD, login
 
 GRPCURL = str(Path(sys.executable).parent / "grpcurl")
@@ -53,6 +54,13 @@ def test_grpcurl_lists_the_identity_services_by_reflection(mesh):
     listed = set(grpcurl(f"127.0.0.1:{mesh.ports['identity']}", "list").split())
     assert IDENTITY_SERVICES <= listed
     assert "grpc.health.v1.Health" in listed
+
+
+def test_grpcurl_through_the_edge_lists_every_service_of_the_mesh(mesh, http):
+    token = login(http, ADMIN, ADMIN_PASSWORD)["token"]
+    listed = set(grpcurl("-H", f"authorization: Bearer {token}", f"127.0.0.1:{mesh.ports['edge']}", "list").split())
+    assert IDENTITY_SERVICES <= listed
+    assert {f"baraba.{name}.v1" for name in SERVICES} == {s.rsplit(".", 1)[0] for s in listed if s.startswith("baraba.")}
 
 
 def test_grpcurl_calls_me_through_the_edge(mesh, http):

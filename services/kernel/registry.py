@@ -1,4 +1,5 @@
-"""The services of the mesh and their default gRPC ports (overridable per environment)."""
+"""The processes of the mesh and their default gRPC ports (overridable per environment).
+"reflection" answers grpcurl's reflection requests at the edge for every service."""
 
 DEFAULT_PORTS = {
     "edge": 5000,
@@ -7,4 +8,5 @@ DEFAULT_PORTS = {
     "vies": 5003,
     "vat": 5004,
     "ledger": 5005,
+    "reflection": 5009,
 }

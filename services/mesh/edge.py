@@ -23,7 +23,8 @@ from services.kernel.settings import env, service_addr
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "envoy" / "envoy.yaml"
 DESCRIPTOR = ROOT / "gen" / "baraba.binpb"
-ROUTE_TIMEOUT = {"scanner": "120s"}  # OCR of a large batch takes longer than the 15 s default
+# Longer than the 15 s default: OCR of a large upload, and a big month's VAT return.
+ROUTE_TIMEOUT = {"scanner": "120s", "vat": "120s"}
 
 
 def envoy_binary() -> str:
@@ -94,12 +95,12 @@ def _cluster(name: str, addr: str) -> dict:
 
 
 def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
-    """Writes the edge config to `out`. `addrs` maps "edge" and every running service to
-    host:port."""
-    services = [name for name in addrs if name != "edge"]
+    """Writes the edge config to `out`. `addrs` maps "edge", "reflection" and every running
+    service to host:port."""
+    services = [name for name in addrs if name not in ("edge", "reflection")]
     edge_host, _, edge_port = addrs["edge"].rpartition(":")
     routes = [{"match": {"prefix": f"/baraba.{name}.v1."}, "route": {"cluster": name, "timeout": ROUTE_TIMEOUT.get(name, "15s")}} for name in services]
-    routes.append({"match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "identity", "timeout": "15s"}})
+    routes.append({"match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}})
     routes.append({"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}})
     public = [path for name in services for path in public_paths(name)]
     jwt_rules = [{"match": {"path": path}} for path in public]
@@ -113,7 +114,7 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
         "HEALTHY_CLUSTERS": json.dumps({name: {"value": 100} for name in services}),
         "JWT_RULES": json.dumps(jwt_rules),
         "TRANSCODED_SERVICES": json.dumps([s.full_name for name in services for s in grpc_services(name)]),
-        "SERVICE_CLUSTERS": "\n".join(f"    - {json.dumps(_cluster(name, addrs[name]))}" for name in services),
+        "SERVICE_CLUSTERS": "\n".join(f"    - {json.dumps(_cluster(name, addrs[name]))}" for name in [*services, "reflection"]),
     }
     out.write_text(Template(TEMPLATE.read_text()).substitute(values))
     return out
@@ -122,5 +123,5 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
 if __name__ == "__main__":
     from services.mesh.launcher import SERVICES
 
-    names = ["edge", *SERVICES]
+    names = ["edge", "reflection", *SERVICES]
     render(Path(sys.argv[1]), {name: service_addr(name) for name in names}, int(env("BARABA_EDGE_ADMIN_PORT", "9901")))

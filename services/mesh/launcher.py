@@ -17,7 +17,7 @@ from services.kernel.settings import database_on
 from services.mesh import edge
 
 # In start order; each entry is a module with a `__main__` (python -m services.<name>.server).
-SERVICES = ["identity"]
+SERVICES = ["identity", "ledger", "vies", "scanner", "vat"]
 
 
 class MeshFailed(RuntimeError):
@@ -34,7 +34,7 @@ def _die_with_parent() -> None:
 class Mesh:
     workdir: Path
     database_server: str
-    ports: dict[str, int]  # "edge", "edge_admin", each service and "<service>_metrics" -> port
+    ports: dict[str, int]  # "edge", "edge_admin", "reflection", each service and "<service>_metrics" -> port
     services: list[str] = field(default_factory=lambda: list(SERVICES))
     database_prefix: str = "baraba_"
     env: dict[str, str] = field(default_factory=dict)
@@ -60,9 +60,13 @@ class Mesh:
         env = self.service_env()
         for name in self.services:
             self._spawn_service(name, env)
-        addrs = {name: f"127.0.0.1:{self.ports[name]}" for name in ["edge", *self.services]}
+        reflection_env = {**env, "BARABA_LISTEN_ADDR": f"127.0.0.1:{self.ports['reflection']}"}
+        self._spawn("reflection", [sys.executable, "-m", "services.mesh.reflection"], reflection_env)
+        addrs = {name: f"127.0.0.1:{self.ports[name]}" for name in ["edge", "reflection", *self.services]}
         config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
-        self._spawn("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn"], env)
+        # A dynamic base id: two edges on one machine (make up beside make test) would
+        # otherwise clash on Envoy's shared-memory socket.
+        self._spawn("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn", "--use-dynamic-base-id"], env)
         self.wait_healthy(timeout)
 
     def _spawn_service(self, name: str, env: dict[str, str]) -> None:
@@ -86,7 +90,7 @@ class Mesh:
 
     def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        for name in self.services:
+        for name in [*self.services, "reflection"]:
             while not serving(f"127.0.0.1:{self.ports[name]}"):
                 self._check_alive(name)
                 if time.monotonic() > deadline:

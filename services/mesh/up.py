@@ -9,6 +9,7 @@ BARABA_ADMIN_PASSWORD, or a password generated on the first run, printed once an
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -36,6 +37,18 @@ def admin_password() -> tuple[str, bool]:
     return password, True
 
 
+def start_vies_standin() -> subprocess.Popen | None:
+    """BARABA_VIES=standin: the VIES stand-in (services/vies/standin.py) on
+    BARABA_VIES_STANDIN_PORT (8089) instead of the Commission's VIES, for work offline.
+    Stop it (kill the pid printed) to see how the mesh answers while VIES is down."""
+    if env("BARABA_VIES") != "standin":
+        return None
+    port = env("BARABA_VIES_STANDIN_PORT", "8089")
+    process = subprocess.Popen([sys.executable, "-m", "services.vies.standin", "--port", port], start_new_session=True)
+    os.environ["BARABA_VIES_URL"] = f"http://127.0.0.1:{port}/taxation_customs/vies/services/checkVatService"
+    return process
+
+
 def port_of(name: str) -> int:
     return int(env(f"BARABA_{name.upper()}_ADDR", f":{DEFAULT_PORTS[name]}").rpartition(":")[2])
 
@@ -46,10 +59,11 @@ def main() -> None:
     server_url, _pg = postgres.server_for_up(STATE / "pgdata")
     password, generated = admin_password()
     username = env("BARABA_ADMIN_USERNAME", "admin")
-    ports = {name: port_of(name) for name in ["edge", *SERVICES]}
+    ports = {name: port_of(name) for name in ["edge", "reflection", *SERVICES]}
     ports["edge_admin"] = int(env("BARABA_EDGE_ADMIN_PORT", "9901"))
     for name in SERVICES:
         ports[f"{name}_metrics"] = int(env(f"BARABA_{name.upper()}_METRICS_PORT", str(port_of(name) + 4000)))
+    standin = start_vies_standin()
     mesh = Mesh(
         workdir=STATE / "run",
         database_server=server_url,
@@ -66,6 +80,8 @@ def main() -> None:
         mesh.start()
     except MeshFailed as exc:
         mesh.stop()
+        if standin:
+            standin.terminate()
         sys.exit(f"the mesh did not start: {exc}")
 
     edge_url = f"http://localhost:{ports['edge']}"
@@ -78,6 +94,7 @@ Baraba mesh is up.
   edge (REST + gRPC)  {edge_url}
   identity (gRPC)     localhost:{ports['identity']}
   logs                {mesh.workdir / 'logs'}/
+  VIES                {env("BARABA_VIES_URL", "the European Commission's VIES")}{f" (stand-in, pid {standin.pid})" if standin else ""}
   metrics             {', '.join(f"{n} :{ports[n + '_metrics']}/metrics" for n in SERVICES)}, edge 127.0.0.1:{ports['edge_admin']}/stats/prometheus
 Sign in as {username}, {secret_line}
   curl -s -XPOST {edge_url}/api/auth/login -d '{{"username":"{username}","password":"…"}}'
@@ -94,6 +111,8 @@ Ctrl-C stops everything.""",
             break
     print("stopping ...", flush=True)
     mesh.stop()
+    if standin:
+        standin.terminate()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+"""What the ledger benchmarks share: a mesh (identity + ledger + the edge) on free ports with a
+scratch database, started the way the test suite starts it, and the ledger process's memory."""
+
+import asyncio
+import contextlib
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from services.mesh import postgres
+from services.mesh.launcher import Mesh
+from tests.conftest import _drop_databases, free_port
+
+PASSWORD = "bench-admin-password-1"
+SERVICES = ["identity", "ledger"]
+
+
+@contextlib.contextmanager
+def ledger_mesh() -> Iterator[Mesh]:
+    workdir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+    server, _pg = postgres.server_for_tests(workdir / "pg")
+    prefix = f"baraba_bench_{uuid.uuid4().hex[:8]}_"
+    ports = {name: free_port() for name in ["edge", "edge_admin", *SERVICES, *(f"{s}_metrics" for s in SERVICES)]}
+    mesh = Mesh(
+        workdir=workdir,
+        database_server=server,
+        database_prefix=prefix,
+        ports=ports,
+        services=SERVICES,
+        # One JSON log line per RPC is part of the real cost: keep the services' default level.
+        env={"BARABA_ADMIN_PASSWORD": PASSWORD},
+    )
+    try:
+        mesh.start(timeout=90)
+        yield mesh
+    finally:
+        mesh.stop()
+        asyncio.run(_drop_databases(server, [prefix + name for name in SERVICES]))
+
+
+def rss_mb(mesh: Mesh, name: str = "ledger") -> tuple[float, float]:
+    """(current, peak) resident memory of a service process, in MiB."""
+    status = Path(f"/proc/{mesh.processes[name].pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def cpu_seconds(mesh: Mesh) -> dict[str, float]:
+    """CPU time (user + system) each process of the mesh has used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for name, process in mesh.processes.items():
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rpartition(")")[2].split()
+        used[name] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+async def admin_headers(http: httpx.AsyncClient) -> dict:
+    reply = await http.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+    return {"authorization": f"Bearer {reply.json()['token']}"}
+
+
+async def new_company(http: httpx.AsyncClient, headers: dict, name: str) -> tuple[str, dict[str, str]]:
+    """A company with the standard chart: its id and account ids by code."""
+    reply = await http.post("/api/companies", headers=headers, json={"company": {"name": name, "eik": "175074752"}})
+    company_id = reply.json()["id"]
+    accounts = await http.get(f"/api/companies/{company_id}/accounts", headers=headers, params={"page_size": 500})
+    return company_id, {a["code"]: a["id"] for a in accounts.json()["accounts"]}

@@ -1,0 +1,435 @@
+"""Journal entries: the books.
+
+Rules: every amount has at most two decimals; every line is a debit or a credit, never both;
+an entry balances (sum of debits = sum of credits > 0) or it is not stored; its accounts
+and counterparts belong to the company, and its accounts are leaves of the chart (entries go
+to 4531, not to the group 453); a VAT-relevant entry (one with a purchase or sales operation
+code) names its document and its VAT date. Entry numbers are sequential per company, without
+gaps or duplicates under concurrent creates. A posted entry cannot change until unposted.
+"""
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from google.protobuf.message import Message
+from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.kernel import idempotency, paging
+from services.kernel.auth import current_caller
+from services.kernel.companies import require_company_access
+from services.kernel.errors import FailedPrecondition, NotFound
+from services.ledger import listing
+from services.ledger.store import IDEMPOTENCY_KEYS, Account, Counterpart, EntryCounter, EntryLine, JournalEntry
+from services.ledger.values import ZERO, Violations, money
+
+ENTRIES = JournalEntry.__table__
+LINES = EntryLine.__table__
+ACCOUNTS = Account.__table__
+COUNTERPARTS = Counterpart.__table__
+COUNTERS = EntryCounter.__table__
+EURO_FROM = date(2026, 1, 1)  # Bulgaria keeps its books in euro from this day
+STREAM_BATCH = 1000
+M = TypeVar("M", bound=Message)
+
+ENTRY_FIELDS = (
+    "document_type",
+    "document_number",
+    "document_date",
+    "accounting_date",
+    "vat_date",
+    "description",
+    "counterpart_id",
+    "currency",
+    "purchase_operation",
+    "sales_operation",
+    "tax_base",
+    "vat_amount",
+    "vat_rate",
+)
+LINE_FIELDS = ("account_id", "debit", "credit", "description", "counterpart_id", "quantity", "currency_code", "currency_amount", "exchange_rate")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry as stored: the header row and its lines (with account code and name)."""
+
+    header: Mapping
+    lines: list[Mapping]
+
+
+@dataclass
+class Draft:
+    """A parsed, balanced entry: column values of the header and of each line."""
+
+    header: dict
+    lines: list[dict]
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    return uuid.UUID(text) if text else None
+
+
+def parse_entry(raw: Mapping, path: str = "journal_entry") -> Draft:
+    """Checks an entry as a client sent it (strings, lines as mappings) and returns its column
+    values. Raises INVALID_ARGUMENT naming every broken field, and the imbalance if any."""
+    v = Violations()
+    document_date = v.date(raw["document_date"], f"{path}.document_date")
+    accounting_date = v.date(raw["accounting_date"], f"{path}.accounting_date", required=False) or document_date
+    vat_date = v.date(raw["vat_date"], f"{path}.vat_date", required=False)
+    if document_date and accounting_date and accounting_date < document_date:
+        v.add(f"{path}.accounting_date", "must not be before the document date")
+    purchase, sales = raw["purchase_operation"].strip(), raw["sales_operation"].strip()
+    if purchase or sales:
+        for name in ("document_type", "document_number", "vat_date"):
+            if not raw[name]:
+                v.add(f"{path}.{name}", "is required for an entry with a VAT operation code")
+    currency = raw["currency"] or ("EUR" if accounting_date and accounting_date >= EURO_FROM else "BGN")
+    header = {
+        "document_type": raw["document_type"],
+        "document_number": raw["document_number"].strip(),
+        "document_date": document_date,
+        "accounting_date": accounting_date,
+        "vat_date": vat_date,
+        "description": raw["description"],
+        "counterpart_id": _uuid(raw["counterpart_id"]),
+        "currency": currency,
+        "purchase_operation": purchase,
+        "sales_operation": sales,
+        "tax_base": v.amount(raw["tax_base"], f"{path}.tax_base", signed=True),
+        "vat_amount": v.amount(raw["vat_amount"], f"{path}.vat_amount", signed=True),
+        "vat_rate": v.percentage(raw["vat_rate"], f"{path}.vat_rate"),
+    }
+    lines = []
+    for i, line in enumerate(raw["lines"]):
+        at = f"{path}.lines[{i}]"
+        debit = v.amount(line["debit"], f"{at}.debit")
+        credit = v.amount(line["credit"], f"{at}.credit")
+        if debit > 0 and credit > 0:
+            v.add(at, "a line is either a debit or a credit, not both")
+        elif debit == 0 and credit == 0 and not any(p.field.startswith(at + ".") for p in v.items):
+            v.add(at, "needs a debit or a credit amount greater than 0")
+        currency_amount = v.amount(line["currency_amount"], f"{at}.currency_amount") if line["currency_amount"] else None
+        exchange_rate = v.amount(line["exchange_rate"], f"{at}.exchange_rate", places=6, limit=Decimal(10**9)) if line["exchange_rate"] else None
+        if currency_amount is not None and not line["currency_code"]:
+            v.add(f"{at}.currency_code", "is required with a currency amount")
+        if exchange_rate is not None and exchange_rate <= 0:
+            v.add(f"{at}.exchange_rate", "must be greater than 0")
+        lines.append(
+            {
+                "line_number": i + 1,
+                "account_id": uuid.UUID(line["account_id"]),
+                "debit": debit,
+                "credit": credit,
+                "description": line["description"],
+                "counterpart_id": _uuid(line["counterpart_id"]),
+                "quantity": v.amount(line["quantity"], f"{at}.quantity", signed=True, places=3) if line["quantity"] else None,
+                "currency_code": line["currency_code"],
+                "currency_amount": currency_amount,
+                "exchange_rate": exchange_rate,
+            }
+        )
+    v.raise_if_any()  # amounts first: a balance of unreadable amounts would only confuse
+    debits = sum((line["debit"] for line in lines), ZERO)
+    credits = sum((line["credit"] for line in lines), ZERO)
+    if debits != credits:
+        v.add(f"{path}.lines", f"the entry does not balance: debits {money(debits)} ≠ credits {money(credits)}, difference {money(abs(debits - credits))}")
+    elif debits >= Decimal("1e13"):
+        v.add(f"{path}.lines", "the total is too large")
+    v.raise_if_any()
+    header["total_debit"], header["total_credit"] = debits, credits
+    return Draft(header, lines)
+
+
+async def _resolve(conn: AsyncConnection, cid: uuid.UUID, draft: Draft, path: str = "journal_entry") -> dict[uuid.UUID, Mapping]:
+    """Checks that accounts and counterparts belong to the company (one query each) and returns
+    the accounts by id."""
+    v = Violations()
+    account_ids = {line["account_id"] for line in draft.lines}
+    sub = ACCOUNTS.alias("sub")
+    rows = await conn.execute(
+        select(
+            ACCOUNTS.c.id,
+            ACCOUNTS.c.code,
+            ACCOUNTS.c.name,
+            ACCOUNTS.c.is_active,
+            select(sub.c.id).where(sub.c.parent_id == ACCOUNTS.c.id).limit(1).exists().label("has_children"),
+        ).where(ACCOUNTS.c.company_id == cid, ACCOUNTS.c.id.in_(account_ids))
+    )
+    accounts = {row.id: row._mapping for row in rows}
+    counterpart_ids = {draft.header["counterpart_id"], *(line["counterpart_id"] for line in draft.lines)} - {None}
+    known_counterparts = set()
+    if counterpart_ids:
+        known_counterparts = set(
+            await conn.scalars(select(COUNTERPARTS.c.id).where(COUNTERPARTS.c.company_id == cid, COUNTERPARTS.c.id.in_(counterpart_ids)))
+        )
+    if draft.header["counterpart_id"] and draft.header["counterpart_id"] not in known_counterparts:
+        v.add(f"{path}.counterpart_id", "is not a counterpart of this company")
+    for i, line in enumerate(draft.lines):
+        account = accounts.get(line["account_id"])
+        if account is None:
+            v.add(f"{path}.lines[{i}].account_id", "is not an account of this company")
+        elif not account["is_active"]:
+            v.add(f"{path}.lines[{i}].account_id", f"account {account['code']} is inactive")
+        elif account["has_children"]:
+            v.add(f"{path}.lines[{i}].account_id", f"account {account['code']} has sub-accounts: post to one of them")
+        if line["counterpart_id"] and line["counterpart_id"] not in known_counterparts:
+            v.add(f"{path}.lines[{i}].counterpart_id", "is not a counterpart of this company")
+    v.raise_if_any()
+    return accounts
+
+
+def _line_rows(entry_id: uuid.UUID, cid: uuid.UUID, draft: Draft) -> list[dict]:
+    return [{"id": uuid.uuid4(), "entry_id": entry_id, "company_id": cid, **line} for line in draft.lines]
+
+
+def _with_accounts(rows: list[dict], accounts: Mapping[uuid.UUID, Mapping]) -> list[dict]:
+    return [{**row, "account_code": accounts[row["account_id"]]["code"], "account_name": accounts[row["account_id"]]["name"]} for row in rows]
+
+
+_LINES_WITH_ACCOUNTS = (
+    select(LINES, ACCOUNTS.c.code.label("account_code"), ACCOUNTS.c.name.label("account_name"))
+    .join(ACCOUNTS, ACCOUNTS.c.id == LINES.c.account_id)
+    .order_by(LINES.c.entry_id, LINES.c.line_number)
+)
+
+
+async def _lines_of(conn: AsyncConnection, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Mapping]]:
+    found: dict[uuid.UUID, list[Mapping]] = {entry_id: [] for entry_id in entry_ids}
+    if entry_ids:
+        for row in await conn.execute(_LINES_WITH_ACCOUNTS.where(LINES.c.entry_id.in_(entry_ids))):
+            found[row.entry_id].append(row._mapping)
+    return found
+
+
+# The next number, the entry and its lines in one statement: the number row's lock is taken
+# and released (at commit) without a round trip to Python in between.
+_INSERT_ENTRY = """
+WITH next AS (
+    UPDATE entry_counters SET last_number = last_number + 1 WHERE company_id = $1 RETURNING last_number
+), entry AS (
+    INSERT INTO journal_entries (id, company_id, number, created_by, is_posted, {header})
+    SELECT $2, $1, next.last_number, $3, false, {header_params} FROM next
+    RETURNING *
+), lines AS (
+    INSERT INTO entry_lines (entry_id, company_id, {line})
+    SELECT entry.id, $1, {line_columns} FROM entry, unnest({line_params}) AS l({line})
+)
+SELECT * FROM entry
+"""
+_HEADER = ("document_type", "document_number", "document_date", "accounting_date", "vat_date", "description", "counterpart_id",
+           "currency", "purchase_operation", "sales_operation", "tax_base", "vat_amount", "vat_rate", "total_debit", "total_credit")
+_LINE = {"id": "uuid", "line_number": "int", "account_id": "uuid", "debit": "numeric", "credit": "numeric", "description": "text",
+         "counterpart_id": "uuid", "quantity": "numeric", "currency_code": "text", "currency_amount": "numeric", "exchange_rate": "numeric"}
+INSERT_ENTRY_SQL = _INSERT_ENTRY.format(
+    header=", ".join(_HEADER),
+    header_params=", ".join(f"${i}" for i in range(4, 4 + len(_HEADER))),
+    line=", ".join(_LINE),
+    line_columns=", ".join(f"l.{name}" for name in _LINE),
+    line_params=", ".join(f"${4 + len(_HEADER) + i}::{kind}[]" for i, kind in enumerate(_LINE.values())),
+)
+
+
+async def _insert(conn: AsyncConnection, cid: uuid.UUID, user_id: uuid.UUID, draft: Draft, accounts: Mapping) -> Entry:
+    entry_id = uuid.uuid4()
+    lines = [{"id": uuid.uuid4(), **line} for line in draft.lines]
+    driver = (await conn.get_raw_connection()).driver_connection  # asyncpg: arrays as parameters
+    header = await driver.fetchrow(
+        INSERT_ENTRY_SQL,
+        cid,
+        entry_id,
+        user_id,
+        *(draft.header[name] for name in _HEADER),
+        *([line[name] for line in lines] for name in _LINE),
+    )
+    if header is None:
+        raise NotFound(f"company {cid} not found")
+    rows = [{"entry_id": entry_id, "company_id": cid, **line} for line in lines]
+    return Entry(dict(header), _with_accounts(rows, accounts))
+
+
+class JournalEntries:
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+
+    async def _header(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False) -> Mapping:
+        query = select(ENTRIES).where(ENTRIES.c.company_id == cid, ENTRIES.c.id == entry_id)
+        row = (await conn.execute(query.with_for_update() if lock else query)).first()
+        if row is None:
+            raise NotFound(f"journal entry {entry_id} not found")
+        return row._mapping
+
+    async def _entry(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID) -> Entry:
+        header = await self._header(conn, cid, entry_id)
+        return Entry(header, (await _lines_of(conn, [entry_id]))[entry_id])
+
+    async def _draft_for_change(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, action: str) -> Mapping:
+        header = await self._header(conn, cid, entry_id, lock=True)
+        if header["is_posted"]:
+            raise FailedPrecondition(
+                f"journal entry {header['number']} is posted and cannot be {action}; unpost it first", reason="ENTRY_POSTED"
+            )
+        return header
+
+    async def get(self, company_id: str, entry_id: str) -> Entry:
+        await require_company_access(company_id)
+        async with self.engine.connect() as conn:
+            return await self._entry(conn, uuid.UUID(company_id), uuid.UUID(entry_id))
+
+    async def list(self, company_id: str, requested_size: int, token: str, filters: Mapping) -> tuple[list[Entry], str, int]:
+        """Newest number first. Filters: date_from/date_to (accounting date), posted (None for
+        both), counterpart_id, document_type."""
+        await require_company_access(company_id)
+        v = Violations()
+        date_from = v.date(filters["date_from"], "date_from", required=False)
+        date_to = v.date(filters["date_to"], "date_to", required=False)
+        v.raise_if_any()
+        size = paging.page_size(requested_size)
+        after = listing.position(token, int)
+        c = ENTRIES.c
+        where = [c.company_id == uuid.UUID(company_id)]
+        if date_from:
+            where.append(c.accounting_date >= date_from)
+        if date_to:
+            where.append(c.accounting_date <= date_to)
+        if filters["posted"] is not None:
+            where.append(c.is_posted == filters["posted"])
+        if filters["counterpart_id"]:
+            where.append(c.counterpart_id == uuid.UUID(filters["counterpart_id"]))
+        if filters["document_type"]:
+            where.append(c.document_type == filters["document_type"])
+        query = select(ENTRIES).where(*where).order_by(c.number.desc()).limit(size + 1)
+        if after:
+            query = query.where(c.number < after[0])
+        async with self.engine.connect() as conn:
+            headers = [row._mapping for row in await conn.execute(query)]
+            total = await conn.scalar(select(func.count()).select_from(ENTRIES).where(*where))
+            headers, next_token = listing.page(headers, size, lambda h: (h["number"],))
+            lines = await _lines_of(conn, [h["id"] for h in headers])
+        return [Entry(h, lines[h["id"]]) for h in headers], next_token, total
+
+    async def create(self, company_id: str, raw: Mapping, request_id: str, render: Callable[[Entry], M], response_type: type[M]) -> M:
+        await require_company_access(company_id)
+        cid = uuid.UUID(company_id)
+        draft = parse_entry(raw)
+        caller = current_caller()
+        if not request_id:
+            # No response to store: the insert commits on its own, so the company's number
+            # row is locked only while PostgreSQL runs that one statement.
+            async with self.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                accounts = await _resolve(conn, cid, draft)
+                entry = await _insert(conn, cid, uuid.UUID(caller.user_id), draft, accounts)
+            return render(entry)
+        key = idempotency.Key(f"{caller.user_id}/{cid}", "CreateJournalEntry", request_id)
+        async with self.engine.begin() as conn:
+            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
+                return first
+            accounts = await _resolve(conn, cid, draft)
+            response = render(await _insert(conn, cid, uuid.UUID(caller.user_id), draft, accounts))
+            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
+        return response
+
+    async def update(self, company_id: str, entry_id: str, raw: Mapping) -> Entry:
+        """Replaces a draft's header and lines; its number and author stay."""
+        await require_company_access(company_id)
+        cid, eid = uuid.UUID(company_id), uuid.UUID(entry_id)
+        draft = parse_entry(raw)
+        async with self.engine.begin() as conn:
+            await self._draft_for_change(conn, cid, eid, "changed")
+            accounts = await _resolve(conn, cid, draft)
+            header = (
+                await conn.execute(update(ENTRIES).where(ENTRIES.c.id == eid).values(**draft.header, updated_at=func.now()).returning(ENTRIES))
+            ).one()._mapping
+            await conn.execute(delete(LINES).where(LINES.c.entry_id == eid))
+            lines = _line_rows(eid, cid, draft)
+            await conn.execute(insert(LINES), lines)
+        return Entry(header, _with_accounts(lines, accounts))
+
+    async def delete(self, company_id: str, entry_id: str) -> None:
+        await require_company_access(company_id)
+        cid, eid = uuid.UUID(company_id), uuid.UUID(entry_id)
+        async with self.engine.begin() as conn:
+            await self._draft_for_change(conn, cid, eid, "deleted")
+            await conn.execute(delete(ENTRIES).where(ENTRIES.c.id == eid))
+
+    async def post(self, company_id: str, entry_id: str) -> Entry:
+        await require_company_access(company_id)
+        cid, eid = uuid.UUID(company_id), uuid.UUID(entry_id)
+        async with self.engine.begin() as conn:
+            header = await self._header(conn, cid, eid, lock=True)
+            if header["is_posted"]:
+                raise FailedPrecondition(f"journal entry {header['number']} is already posted", reason="ENTRY_POSTED")
+            await conn.execute(
+                update(ENTRIES)
+                .where(ENTRIES.c.id == eid)
+                .values(is_posted=True, posted_at=func.now(), posted_by=uuid.UUID(current_caller().user_id), updated_at=func.now())
+            )
+            return await self._entry(conn, cid, eid)
+
+    async def unpost(self, company_id: str, entry_id: str) -> Entry:
+        await require_company_access(company_id)
+        cid, eid = uuid.UUID(company_id), uuid.UUID(entry_id)
+        async with self.engine.begin() as conn:
+            header = await self._header(conn, cid, eid, lock=True)
+            if not header["is_posted"]:
+                raise FailedPrecondition(f"journal entry {header['number']} is not posted", reason="ENTRY_NOT_POSTED")
+            await conn.execute(
+                update(ENTRIES).where(ENTRIES.c.id == eid).values(is_posted=False, posted_at=None, posted_by=None, updated_at=func.now())
+            )
+            return await self._entry(conn, cid, eid)
+
+    async def stream_vat_entries(self, company_id: str, period: str) -> AsyncIterator[Mapping]:
+        """The VAT-relevant posted entries whose VAT date is in `period` (YYYYMM), ordered by
+        document date, type and number, counterpart joined. Read in keyset batches of
+        STREAM_BATCH rows, one query each, so memory stays bounded whatever the month holds;
+        no connection or transaction is held while the client reads."""
+        await require_company_access(company_id)
+        e, cp = ENTRIES.c, COUNTERPARTS.c
+        order = (e.document_date, e.document_type, e.document_number, e.id)
+        base = (
+            select(
+                e.id,
+                e.number,
+                e.document_type,
+                e.document_number,
+                e.document_date,
+                e.vat_date,
+                e.description,
+                e.purchase_operation,
+                e.sales_operation,
+                e.tax_base,
+                e.vat_amount,
+                e.vat_rate,
+                e.currency,
+                cp.name.label("counterpart_name"),
+                cp.city.label("counterpart_city"),
+                cp.country.label("counterpart_country"),
+                cp.vat_number.label("counterpart_vat_number"),
+                cp.eik.label("counterpart_eik"),
+            )
+            .select_from(ENTRIES.outerjoin(COUNTERPARTS, cp.id == e.counterpart_id))
+            .where(
+                e.company_id == uuid.UUID(company_id),
+                e.vat_period == int(period),
+                # Spelled as the partial index's predicate, so the index serves the query.
+                and_(e.is_posted, or_(e.purchase_operation != "", e.sales_operation != "")),
+            )
+            .order_by(*order)
+            .limit(STREAM_BATCH)
+        )
+        after = None
+        while True:
+            query = base if after is None else base.where(tuple_(*order) > tuple_(*after))
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            for row in rows:
+                yield row._mapping
+            if len(rows) < STREAM_BATCH:
+                return
+            last = rows[-1]
+            after = (last.document_date, last.document_type, last.document_number, last.id)

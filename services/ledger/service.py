@@ -1,0 +1,333 @@
+"""The ledger's servicers: proto <-> domain, nothing else."""
+
+from collections.abc import Mapping
+
+from baraba.ledger.v1 import ledger_pb2 as pb
+from baraba.ledger.v1 import ledger_pb2_grpc as rpc
+from google.protobuf import empty_pb2
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.ledger.accounts import Accounts
+from services.ledger.companies import Companies
+from services.ledger.counterparts import Counterparts
+from services.ledger.entries import ENTRY_FIELDS, LINE_FIELDS, Entry, JournalEntries
+from services.ledger.values import iso, money, percent
+from services.ledger.vat_rates import VatRates
+
+
+def _ts(value) -> Timestamp | None:
+    if value is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def _id(value) -> str:
+    return str(value) if value is not None else ""
+
+
+def _present(message: Message) -> dict:
+    """The fields of an *Input message the client sent (they are all `optional`)."""
+    return {f.name: getattr(message, f.name) for f in message.DESCRIPTOR.fields if message.HasField(f.name)}
+
+
+def _copy(row: Mapping, message_type, *, ids: tuple[str, ...] = (), times: tuple[str, ...] = ("created_at", "updated_at"), **extra):
+    """A message from a row: plain fields by name, ids as strings, timestamps converted."""
+    skip = set(ids) | set(times) | set(extra)
+    values = {f.name: row[f.name] for f in message_type.DESCRIPTOR.fields if f.name in row and f.name not in skip}
+    values.update({name: _id(row[name]) for name in ids})
+    values.update({name: _ts(row[name]) for name in times})
+    return message_type(**values, **extra)
+
+
+# --- companies ---------------------------------------------------------------------------
+
+COMPANY_IDS = (
+    "id",
+    "cash_account_id",
+    "bank_account_id",
+    "customers_account_id",
+    "suppliers_account_id",
+    "vat_payable_account_id",
+    "vat_receivable_account_id",
+    "expenses_account_id",
+    "revenues_account_id",
+)
+
+
+def company_message(row) -> pb.Company:
+    return _copy(row._mapping, pb.Company, ids=COMPANY_IDS)
+
+
+class CompanyServicer(rpc.CompanyServiceServicer):
+    def __init__(self, companies: Companies):
+        self.companies = companies
+
+    async def ListCompanies(self, request, context):
+        rows, next_token, total = await self.companies.list(request.page_size, request.page_token)
+        return pb.ListCompaniesResponse(companies=[company_message(r) for r in rows], next_page_token=next_token, total_size=total)
+
+    async def GetCompany(self, request, context):
+        return company_message(await self.companies.get(request.company_id))
+
+    async def CreateCompany(self, request, context):
+        with_chart = request.with_standard_chart if request.HasField("with_standard_chart") else True
+        return await self.companies.create(_present(request.company), with_chart, request.request_id, company_message, pb.Company)
+
+    async def UpdateCompany(self, request, context):
+        return company_message(await self.companies.update(request.company_id, _present(request.company)))
+
+    async def DeleteCompany(self, request, context):
+        await self.companies.delete(request.company_id)
+        return empty_pb2.Empty()
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def account_message(row) -> pb.Account:
+    return _copy(row._mapping, pb.Account, ids=("id", "company_id", "parent_id"))
+
+
+class AccountServicer(rpc.AccountServiceServicer):
+    def __init__(self, accounts: Accounts):
+        self.accounts = accounts
+
+    async def ListAccounts(self, request, context):
+        rows, next_token, total = await self.accounts.list(
+            request.company_id, request.page_size, request.page_token, request.code_prefix, request.include_inactive
+        )
+        return pb.ListAccountsResponse(accounts=[account_message(r) for r in rows], next_page_token=next_token, total_size=total)
+
+    async def GetAccount(self, request, context):
+        return account_message(await self.accounts.get(request.company_id, request.id))
+
+    async def CreateAccount(self, request, context):
+        return await self.accounts.create(request.company_id, _present(request.account), request.request_id, account_message, pb.Account)
+
+    async def UpdateAccount(self, request, context):
+        return account_message(await self.accounts.update(request.company_id, request.id, _present(request.account)))
+
+    async def DeleteAccount(self, request, context):
+        await self.accounts.delete(request.company_id, request.id)
+        return empty_pb2.Empty()
+
+
+# --- counterparts ------------------------------------------------------------------------
+
+
+def counterpart_message(row) -> pb.Counterpart:
+    return _copy(row._mapping, pb.Counterpart, ids=("id", "company_id"), times=("created_at", "updated_at", "vat_validated_at"))
+
+
+class CounterpartServicer(rpc.CounterpartServiceServicer):
+    def __init__(self, counterparts: Counterparts):
+        self.counterparts = counterparts
+
+    async def ListCounterparts(self, request, context):
+        rows, next_token, total = await self.counterparts.list(
+            request.company_id,
+            request.page_size,
+            request.page_token,
+            request.customers_only,
+            request.suppliers_only,
+            request.vat_registered_only,
+        )
+        return pb.ListCounterpartsResponse(counterparts=[counterpart_message(r) for r in rows], next_page_token=next_token, total_size=total)
+
+    async def SearchCounterparts(self, request, context):
+        rows = await self.counterparts.search(request.company_id, request.q, request.page_size)
+        return pb.SearchCounterpartsResponse(counterparts=[counterpart_message(r) for r in rows])
+
+    async def GetCounterpart(self, request, context):
+        return counterpart_message(await self.counterparts.get(request.company_id, request.id))
+
+    async def CreateCounterpart(self, request, context):
+        return await self.counterparts.create(
+            request.company_id, _present(request.counterpart), request.request_id, counterpart_message, pb.Counterpart
+        )
+
+    async def UpdateCounterpart(self, request, context):
+        return counterpart_message(await self.counterparts.update(request.company_id, request.id, _present(request.counterpart)))
+
+    async def DeleteCounterpart(self, request, context):
+        await self.counterparts.delete(request.company_id, request.id)
+        return empty_pb2.Empty()
+
+    async def ValidateCounterpartVat(self, request, context):
+        check, counterpart = await self.counterparts.validate_vat(request.company_id, request.vat_number)
+        return pb.ValidateCounterpartVatResponse(
+            exists=counterpart is not None,
+            counterpart_id=_id(counterpart.id) if counterpart is not None else "",
+            valid=check.valid,
+            name=check.name,
+            address=check.address,
+            country_code=check.country_code,
+            checked_at=_ts(check.checked_at),
+            counterpart=counterpart_message(counterpart) if counterpart is not None else None,
+        )
+
+
+# --- VAT rates ---------------------------------------------------------------------------
+
+
+def vat_rate_message(row) -> pb.VatRate:
+    values = row._mapping
+    return _copy(
+        values,
+        pb.VatRate,
+        ids=("id", "company_id"),
+        percentage=money(values["percentage"]),
+        effective_from=iso(values["effective_from"]),
+        effective_to=iso(values["effective_to"]),
+    )
+
+
+class VatRateServicer(rpc.VatRateServiceServicer):
+    def __init__(self, rates: VatRates):
+        self.rates = rates
+
+    async def ListVatRates(self, request, context):
+        rows, next_token, total = await self.rates.list(request.company_id, request.active_only, request.page_size, request.page_token)
+        return pb.ListVatRatesResponse(vat_rates=[vat_rate_message(r) for r in rows], next_page_token=next_token, total_size=total)
+
+    async def GetVatRate(self, request, context):
+        return vat_rate_message(await self.rates.get(request.company_id, request.id))
+
+    async def CreateVatRate(self, request, context):
+        return await self.rates.create(request.company_id, _present(request.vat_rate), request.request_id, vat_rate_message, pb.VatRate)
+
+    async def UpdateVatRate(self, request, context):
+        return vat_rate_message(await self.rates.update(request.company_id, request.id, _present(request.vat_rate)))
+
+    async def DeleteVatRate(self, request, context):
+        await self.rates.delete(request.company_id, request.id)
+        return empty_pb2.Empty()
+
+
+# --- journal entries ---------------------------------------------------------------------
+
+
+def entry_input(message: pb.JournalEntryInput) -> dict:
+    raw = {name: getattr(message, name) for name in ENTRY_FIELDS}
+    raw["lines"] = [{name: getattr(line, name) for name in LINE_FIELDS} for line in message.lines]
+    return raw
+
+
+def _optional_amount(value) -> str:
+    return money(value) if value is not None else ""
+
+
+def line_message(line: Mapping) -> pb.EntryLine:
+    return pb.EntryLine(
+        id=_id(line["id"]),
+        line_number=line["line_number"],
+        account_id=_id(line["account_id"]),
+        account_code=line["account_code"],
+        account_name=line["account_name"],
+        debit=money(line["debit"]),
+        credit=money(line["credit"]),
+        description=line["description"],
+        counterpart_id=_id(line["counterpart_id"]),
+        quantity=f"{line['quantity']:f}" if line["quantity"] is not None else "",
+        currency_code=line["currency_code"],
+        currency_amount=_optional_amount(line["currency_amount"]),
+        exchange_rate=f"{line['exchange_rate']:f}" if line["exchange_rate"] is not None else "",
+    )
+
+
+def entry_message(entry: Entry) -> pb.JournalEntry:
+    h = entry.header
+    return pb.JournalEntry(
+        id=_id(h["id"]),
+        company_id=_id(h["company_id"]),
+        entry_number=str(h["number"]),
+        document_type=h["document_type"],
+        document_number=h["document_number"],
+        document_date=iso(h["document_date"]),
+        accounting_date=iso(h["accounting_date"]),
+        vat_date=iso(h["vat_date"]),
+        description=h["description"],
+        counterpart_id=_id(h["counterpart_id"]),
+        currency=h["currency"],
+        purchase_operation=h["purchase_operation"],
+        sales_operation=h["sales_operation"],
+        tax_base=money(h["tax_base"]),
+        vat_amount=money(h["vat_amount"]),
+        vat_rate=percent(h["vat_rate"]),
+        total_debit=money(h["total_debit"]),
+        total_credit=money(h["total_credit"]),
+        is_posted=h["is_posted"],
+        posted_at=_ts(h["posted_at"]),
+        posted_by=_id(h["posted_by"]),
+        created_by=_id(h["created_by"]),
+        lines=[line_message(line) for line in entry.lines],
+        created_at=_ts(h["created_at"]),
+        updated_at=_ts(h["updated_at"]),
+    )
+
+
+def vat_ledger_message(row: Mapping) -> pb.VatLedgerEntry:
+    return pb.VatLedgerEntry(
+        entry_id=str(row["id"]),
+        entry_number=str(row["number"]),
+        document_type=row["document_type"],
+        document_number=row["document_number"],
+        document_date=iso(row["document_date"]),
+        vat_date=iso(row["vat_date"]),
+        description=row["description"],
+        purchase_operation=row["purchase_operation"],
+        sales_operation=row["sales_operation"],
+        tax_base=money(row["tax_base"]),
+        vat_amount=money(row["vat_amount"]),
+        vat_rate=percent(row["vat_rate"]),
+        currency=row["currency"],
+        counterpart_name=row["counterpart_name"] or "",
+        counterpart_city=row["counterpart_city"] or "",
+        counterpart_country=row["counterpart_country"] or "",
+        counterpart_vat_number=row["counterpart_vat_number"] or "",
+        counterpart_eik=row["counterpart_eik"] or "",
+    )
+
+
+class JournalEntryServicer(rpc.JournalEntryServiceServicer):
+    def __init__(self, entries: JournalEntries):
+        self.entries = entries
+
+    async def ListJournalEntries(self, request, context):
+        filters = {
+            "date_from": request.date_from,
+            "date_to": request.date_to,
+            "posted": request.posted if request.HasField("posted") else None,
+            "counterpart_id": request.counterpart_id,
+            "document_type": request.document_type,
+        }
+        entries, next_token, total = await self.entries.list(request.company_id, request.page_size, request.page_token, filters)
+        return pb.ListJournalEntriesResponse(journal_entries=[entry_message(e) for e in entries], next_page_token=next_token, total_size=total)
+
+    async def GetJournalEntry(self, request, context):
+        return entry_message(await self.entries.get(request.company_id, request.id))
+
+    async def CreateJournalEntry(self, request, context):
+        return await self.entries.create(
+            request.company_id, entry_input(request.journal_entry), request.request_id, entry_message, pb.JournalEntry
+        )
+
+    async def UpdateJournalEntry(self, request, context):
+        return entry_message(await self.entries.update(request.company_id, request.id, entry_input(request.journal_entry)))
+
+    async def DeleteJournalEntry(self, request, context):
+        await self.entries.delete(request.company_id, request.id)
+        return empty_pb2.Empty()
+
+    async def PostJournalEntry(self, request, context):
+        return entry_message(await self.entries.post(request.company_id, request.id))
+
+    async def UnpostJournalEntry(self, request, context):
+        return entry_message(await self.entries.unpost(request.company_id, request.id))
+
+    async def StreamVatEntries(self, request, context):
+        async for row in self.entries.stream_vat_entries(request.company_id, request.period):
+            yield vat_ledger_message(row)

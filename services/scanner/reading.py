@@ -1,0 +1,213 @@
+"""From an uploaded file to words on pages: the PDF text layer when the PDF has one, else
+Tesseract OCR (Bulgarian + English) of the page images. Both give the same thing, words with
+their boxes and a confidence, so field extraction does not care where the text came from.
+
+Tesseract runs as a child process per page; cancelling the task kills it, so a cancelled
+batch really stops working."""
+
+import asyncio
+import io
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+
+from services.kernel.errors import InvalidArgument
+
+log = logging.getLogger(__name__)
+
+OCR_DPI = 300
+OCR_LANGUAGES = "bul+eng"
+OCR_TIMEOUT_SECONDS = 120.0
+MAX_PAGES = 20  # an invoice; a 300-page upload is not one
+# A page whose text layer has fewer characters than this is treated as a scan (OCR instead).
+MIN_TEXT_CHARS = 20
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "tiff": "image/tiff",
+}
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float  # the box in fractions of the page (0..1), top-left origin
+    y0: float
+    x1: float
+    y1: float
+    confidence: float  # 0..1; 1.0 for a text layer
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float  # in its own units (PDF points or pixels): only the aspect matters
+    height: float
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    kind: str  # pdf | png | jpeg | tiff
+    source: str  # text_layer | ocr | none
+    pages: list[Page]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(" ".join(w.text for w in p.words) for p in self.pages)
+
+
+class UnreadableFile(InvalidArgument):
+    """Bytes that are no PDF or image we can open: the caller's mistake, not ours."""
+
+    def __init__(self, description: str):
+        from services.kernel.errors import FieldViolation
+
+        super().__init__(FieldViolation("file", description), reason="UNREADABLE_FILE")
+
+
+def sniff(data: bytes) -> str:
+    """The kind of file by its first bytes (the declared content type is only a hint)."""
+    if data.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    raise UnreadableFile("is not a PDF, PNG, JPEG or TIFF file")
+
+
+def ocr_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+async def read(data: bytes) -> Document:
+    """Words of every page. Raises UnreadableFile for bytes that are not a document."""
+    kind = sniff(data)
+    if kind == "pdf":
+        pages, scanned = await asyncio.to_thread(_pdf_text_layer, data)
+        if not scanned:
+            return Document(kind, "text_layer" if any(p.words for p in pages) else "none", pages)
+        images = await asyncio.to_thread(_render_pdf_pages, data, scanned)
+        for number, png in images:
+            pages[number - 1] = await ocr_page(png, number)
+        source = "ocr" if any(p.words for p in pages) else "none"
+        return Document(kind, source, pages)
+    images = await asyncio.to_thread(_image_pages, data)
+    pages = [await ocr_page(png, number) for number, png in images]
+    return Document(kind, "ocr" if any(p.words for p in pages) else "none", pages)
+
+
+def _pdf_text_layer(data: bytes) -> tuple[list[Page], list[int]]:
+    """The text layer's words per page, and the numbers of the pages that have (almost) none
+    and so need OCR."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise UnreadableFile(f"is not a readable PDF ({type(exc).__name__})") from None
+    pages, scanned = [], []
+    try:
+        try:
+            pdf_pages = pdf.pages
+        except Exception:  # pdfminer raises many kinds on a broken page tree
+            raise UnreadableFile("is not a readable PDF (broken page tree)") from None
+        if len(pdf_pages) > MAX_PAGES:
+            raise UnreadableFile(f"has {len(pdf_pages)} pages; an invoice may have at most {MAX_PAGES}")
+        for number, pdf_page in enumerate(pdf_pages, 1):
+            width, height = float(pdf_page.width), float(pdf_page.height)
+            page = Page(number, width, height)
+            try:
+                words = pdf_page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+            except Exception:
+                words = []
+            page.words = [
+                Word(w["text"], w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height, 1.0) for w in words
+            ]
+            if sum(len(w.text) for w in page.words) < MIN_TEXT_CHARS:
+                page.words = []
+                if pdf_page.images:
+                    scanned.append(number)
+            pages.append(page)
+    finally:
+        pdf.close()
+    return pages, scanned
+
+
+def _render_pdf_pages(data: bytes, numbers: list[int]) -> list[tuple[int, bytes]]:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        out = []
+        for number in numbers:
+            image = doc[number - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            out.append((number, _png(image)))
+        return out
+    finally:
+        doc.close()
+
+
+def _image_pages(data: bytes) -> list[tuple[int, bytes]]:
+    """Every frame of an image (a TIFF may hold several pages) as a grey PNG for Tesseract."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = 12_000 * 12_000  # an A3 page at 600 dpi; refuses decompression bombs
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = []
+        for number, frame in enumerate(ImageSequence.Iterator(image), 1):
+            if number > MAX_PAGES:
+                raise UnreadableFile(f"has more than {MAX_PAGES} pages")
+            frames.append((number, _png(frame.convert("L"))))
+        return frames
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableFile(f"is not a readable image ({type(exc).__name__})") from None
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(OCR_DPI, OCR_DPI))
+    return out.getvalue()
+
+
+async def ocr_page(png: bytes, number: int) -> Page:
+    """Tesseract's words of one page image (TSV output: level, ..., left, top, width, height,
+    conf, text)."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per page; pages and uploads run side by side
+    process = await asyncio.create_subprocess_exec(
+        "tesseract", "stdin", "stdout", "-l", OCR_LANGUAGES, "--psm", "3", "--dpi", str(OCR_DPI), "tsv",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(png), OCR_TIMEOUT_SECONDS)
+    except BaseException:  # cancelled or timed out: the OCR must not run on without us
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        raise
+    if process.returncode != 0:
+        log.warning("tesseract failed on page %d: %s", number, err.decode(errors="replace")[-300:])
+        return Page(number, 1, 1)
+    return parse_tsv(out.decode("utf-8", errors="replace"), number)
+
+
+def parse_tsv(tsv: str, number: int) -> Page:
+    rows = [line.split("\t") for line in tsv.splitlines()[1:]]
+    page_row = next((r for r in rows if r[0] == "1"), None)
+    width, height = (float(page_row[8]), float(page_row[9])) if page_row else (1.0, 1.0)
+    page = Page(number, width, height)
+    for r in rows:
+        if len(r) < 12 or r[0] != "5" or not r[11].strip():
+            continue
+        left, top, w, h, conf = (float(v) for v in r[6:11])
+        page.words.append(Word(r[11].strip(), left / width, top / height, (left + w) / width, (top + h) / height, max(conf, 0) / 100))
+    return page

@@ -1,0 +1,46 @@
+"""Scanner: invoice recognition (PDF text layer, Tesseract OCR, or Azure Document Intelligence
+where a company configures it), review, and booking into the ledger.
+
+Settings (besides the kernel's):
+BARABA_SCANNER_MAX_UPLOAD_MB   largest file accepted, in MB (20). The edge refuses bodies over
+                               25 MiB before they reach the service.
+"""
+
+from baraba.scanner.v1 import scanner_pb2
+
+from services.kernel import db
+from services.kernel.auth import JwksKeySource, TokenVerifier
+from services.kernel.server import MeshServer, run_service
+from services.kernel.settings import ConfigError, Settings, env
+from services.scanner import reading
+from services.scanner.scanning import Scanner
+from services.scanner.service import ScannedInvoiceServicer, ScanServicer
+
+
+def max_upload_bytes() -> int:
+    try:
+        megabytes = float(env("BARABA_SCANNER_MAX_UPLOAD_MB", "20"))
+    except ValueError:
+        raise ConfigError("BARABA_SCANNER_MAX_UPLOAD_MB must be a number of megabytes") from None
+    if not 0 < megabytes <= 25:
+        raise ConfigError("BARABA_SCANNER_MAX_UPLOAD_MB must be more than 0 and at most 25 (the edge's limit)")
+    return int(megabytes * 1024 * 1024)
+
+
+async def build(settings: Settings) -> MeshServer:
+    if not reading.ocr_available():
+        raise ConfigError("tesseract is not installed: run `make ocr` (apt-get install tesseract-ocr tesseract-ocr-bul)")
+    await db.migrate("scanner", settings.database_url)
+    engine = db.create_engine(settings.database_url)
+    scanner = Scanner(db.session_factory(engine))
+    server = MeshServer(settings, TokenVerifier(JwksKeySource()))
+    services = scanner_pb2.DESCRIPTOR.services_by_name
+    server.add(services["ScanService"], ScanServicer(scanner, max_upload_bytes()))
+    server.add(services["ScannedInvoiceService"], ScannedInvoiceServicer(scanner))
+    server.on_stop(scanner.stop)
+    server.on_stop(engine.dispose)
+    return server
+
+
+if __name__ == "__main__":
+    run_service("scanner", build)

@@ -1,0 +1,204 @@
+"""The scanner's servicers: proto <-> Scanner, nothing else. Every RPC is company-scoped and
+checks the caller's grant for the company before anything else."""
+
+from baraba.scanner.v1 import scanner_pb2 as pb
+from baraba.scanner.v1 import scanner_pb2_grpc as rpc
+from google.api import httpbody_pb2
+from google.protobuf import empty_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from services.kernel import paging
+from services.kernel.companies import require_company_access
+from services.kernel.errors import InvalidArgument
+from services.scanner.scanning import DONE, Scanner
+from services.scanner.store import ScannedInvoice, ScanSession
+from services.scanner.uploads import files_of
+
+STATUS = {name.removeprefix("INVOICE_STATUS_"): value for name, value in pb.InvoiceStatus.items()}
+SESSION_STATUS = {name.removeprefix("SESSION_STATUS_"): value for name, value in pb.SessionStatus.items()}
+DIRECTION = {"PURCHASE": pb.DIRECTION_PURCHASE, "SALE": pb.DIRECTION_SALE}
+
+
+def _ts(value) -> Timestamp | None:
+    if value is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def invoice_message(row: ScannedInvoice) -> pb.ScannedInvoice:
+    fields = row.fields or {}
+    evidence = []
+    for name in pb.InvoiceFields.DESCRIPTOR.fields_by_name:
+        if name in fields:
+            f = fields[name]
+            x0, y0, x1, y1 = f.get("box") or (0, 0, 0, 0)
+            evidence.append(pb.FieldEvidence(field=name, value=f["value"], confidence=f["confidence"], source=f["source"],
+                                             page=f.get("page", 0), x0=x0, y0=y0, x1=x1, y1=y1, text=f.get("text", "")))
+    return pb.ScannedInvoice(
+        id=str(row.id),
+        company_id=str(row.company_id),
+        session_id=str(row.session_id or ""),
+        file_name=row.file_name,
+        content_type=row.content_type,
+        file_size=row.file_size,
+        status=STATUS[row.status],
+        direction=DIRECTION.get(row.direction, pb.DIRECTION_UNSPECIFIED),
+        source=row.source,
+        empty_reason=row.empty_reason,
+        fields=pb.InvoiceFields(**{name: f["value"] for name, f in fields.items() if name in pb.InvoiceFields.DESCRIPTOR.fields_by_name}),
+        evidence=evidence,
+        confidence=float(row.confidence or 0),
+        requires_review=bool(row.review_reasons),
+        review_reasons=row.review_reasons or [],
+        vat_checks=[
+            pb.VatCheck(vat_number=c["vat_number"], party=c["party"], status=c["status"], name=c.get("name", ""),
+                        address=c.get("address", ""), error=c.get("error", ""), checked_at=_iso_ts(c.get("checked_at")))
+            for c in row.vat_checks or []
+        ],
+        journal_entry_id=row.journal_entry_id,
+        counterpart_id=row.counterpart_id,
+        reject_reason=row.reject_reason,
+        error=row.error,
+        created_at=_ts(row.created_at),
+        updated_at=_ts(row.updated_at),
+    )
+
+
+def _iso_ts(value: str | None) -> Timestamp | None:
+    if not value:
+        return None
+    from datetime import datetime
+
+    return _ts(datetime.fromisoformat(value))
+
+
+def session_message(session: ScanSession, statuses: list[str], rows: list[ScannedInvoice] | None = None) -> pb.ScanSession:
+    total = len(statuses)
+    done = sum(s in DONE for s in statuses)
+    return pb.ScanSession(
+        id=str(session.id),
+        company_id=str(session.company_id),
+        status=SESSION_STATUS[session.status],
+        total_files=total,
+        done_files=done,
+        failed_files=sum(s == "FAILED" for s in statuses),
+        progress_percent=100 if total == 0 else done * 100 // total,
+        invoices=[invoice_message(r) for r in rows or []],
+        created_at=_ts(session.created_at),
+        completed_at=_ts(session.completed_at),
+    )
+
+
+class ScanServicer(rpc.ScanServiceServicer):
+    def __init__(self, scanner: Scanner, max_upload_bytes: int):
+        self.scanner = scanner
+        self.max_bytes = max_upload_bytes
+
+    async def ScanInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        uploads = files_of(request.file.content_type, request.file.data, request.file_name, self.max_bytes)
+        if len(uploads) != 1:
+            raise InvalidArgument.field("file", f"one file per scan ({len(uploads)} sent): use /api/scan/batch for several")
+        return invoice_message(await self.scanner.scan(request.company_id, uploads[0]))
+
+    async def StartScanSession(self, request, context):
+        await require_company_access(request.company_id)
+        uploads = files_of(request.files.content_type, request.files.data, "", self.max_bytes)
+        session_id = await self.scanner.start_session(request.company_id, uploads)
+        return await self._session(request.company_id, str(session_id))
+
+    async def _session(self, company_id: str, session_id: str) -> pb.ScanSession:
+        session, rows = await self.scanner.session(company_id, session_id)
+        return session_message(session, [r.status for r in rows], rows)
+
+    async def GetScanSession(self, request, context):
+        await require_company_access(request.company_id)
+        return await self._session(request.company_id, request.id)
+
+    async def ListScanSessions(self, request, context):
+        await require_company_access(request.company_id)
+        size = paging.page_size(request.page_size)
+        sessions, counts = await self.scanner.list_sessions(request.company_id, size, paging.decode_token(request.page_token))
+        page, more = sessions[:size], len(sessions) > size
+        statuses: dict = {}
+        for session_id, status, count in counts:
+            statuses.setdefault(session_id, []).extend([status] * count)
+        last = page[-1] if page else None
+        return pb.ListScanSessionsResponse(
+            scan_sessions=[session_message(s, statuses.get(s.id, [])) for s in page],
+            next_page_token=paging.encode_token(last.created_at.isoformat(), str(last.id)) if more else "",
+        )
+
+    async def CancelScanSession(self, request, context):
+        await require_company_access(request.company_id)
+        session, rows = await self.scanner.cancel_session(request.company_id, request.id)
+        return session_message(session, [r.status for r in rows], rows)
+
+    async def GetRecognitionSettings(self, request, context):
+        await require_company_access(request.company_id)
+        return _settings_message(await self.scanner.settings(request.company_id))
+
+    async def UpdateRecognitionSettings(self, request, context):
+        await require_company_access(request.company_id)
+        return _settings_message(
+            await self.scanner.update_settings(request.company_id, request.engine or "local", request.azure_endpoint, request.azure_key)
+        )
+
+
+def _settings_message(row) -> pb.RecognitionSettings:
+    return pb.RecognitionSettings(company_id=str(row.company_id), engine=row.engine, azure_endpoint=row.azure_endpoint, azure_key_set=bool(row.azure_key))
+
+
+class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
+    def __init__(self, scanner: Scanner):
+        self.scanner = scanner
+
+    async def ListScannedInvoices(self, request, context):
+        await require_company_access(request.company_id)
+        size = paging.page_size(request.page_size)
+        status = pb.InvoiceStatus.Name(request.status).removeprefix("INVOICE_STATUS_") if request.status else ""
+        rows = await self.scanner.list(request.company_id, status, size, paging.decode_token(request.page_token))
+        page, more = rows[:size], len(rows) > size
+        last = page[-1] if page else None
+        return pb.ListScannedInvoicesResponse(
+            scanned_invoices=[invoice_message(r) for r in page],
+            next_page_token=paging.encode_token(last.created_at.isoformat(), str(last.id)) if more else "",
+        )
+
+    async def GetScannedInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        return invoice_message(await self.scanner.get(request.company_id, request.id))
+
+    async def GetNextPendingInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        return invoice_message(await self.scanner.next_pending(request.company_id, request.current_id))
+
+    async def UpdateScannedInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        corrections = {f.name: value for f, value in request.fields.ListFields()}
+        direction = {pb.DIRECTION_PURCHASE: "PURCHASE", pb.DIRECTION_SALE: "SALE"}.get(request.direction, "")
+        return invoice_message(await self.scanner.correct(request.company_id, request.id, corrections, direction))
+
+    async def CheckScannedInvoiceVat(self, request, context):
+        await require_company_access(request.company_id)
+        return invoice_message(await self.scanner.recheck_vat(request.company_id, request.id))
+
+    async def RejectScannedInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        return invoice_message(await self.scanner.reject(request.company_id, request.id, request.reason))
+
+    async def ApproveScannedInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        return invoice_message(await self.scanner.approve(request.company_id, request.id, request.account_code))
+
+    async def DeleteScannedInvoice(self, request, context):
+        await require_company_access(request.company_id)
+        await self.scanner.delete(request.company_id, request.id)
+        return empty_pb2.Empty()
+
+    async def DownloadOriginal(self, request, context):
+        await require_company_access(request.company_id)
+        row = await self.scanner.get(request.company_id, request.id, with_file=True)
+        return httpbody_pb2.HttpBody(content_type=row.content_type, data=row.file_data)

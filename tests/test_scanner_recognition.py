@@ -1,0 +1,276 @@
+"""Recognition without the mesh: generated Bulgarian invoices read from their text layer and,
+rendered to images, by Tesseract; the booking rules; uploads; the Azure protocol against a
+local stand-in."""
+
+import asyncio
+import io
+import json
+import threading
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from services.kernel.errors import FailedPrecondition, InvalidArgument
+from services.scanner import azure, booking, reading
+from services.scanner.bgids import iban_checksum_ok, is_valid_eik
+from services.scanner.extraction import direction, extract
+from services.scanner.uploads import files_of
+from tests.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices, scanned_pdf
+
+INVOICES = sample_invoices()
+IDS = [f"{i.layout}-{i.doc_type}-{i.number}" for i in INVOICES]
+# What OCR must get right on every generated page: the fields a booking depends on.
+OCR_EXACT = ("document_type", "number", "issue_date", "supplier_eik", "supplier_vat_number", "recipient_eik",
+             "recipient_vat_number", "tax_base", "vat_rate", "vat_amount", "total", "currency")  # fmt: skip
+OCR_MIN_ACCURACY = 0.95  # over all fields of all pages
+
+
+def recognise(data: bytes):
+    return extract(asyncio.run(reading.read(data)))
+
+
+@pytest.mark.parametrize("inv", INVOICES, ids=IDS)
+def test_a_text_pdf_gives_every_field_right(inv):
+    result = recognise(render_pdf(inv))
+    assert result.source == "text_layer"
+    assert {name: result.value(name) for name in inv.truth()} == inv.truth()
+    assert result.review_reasons == []
+    total = result.fields["total"]
+    assert total.page == 1 and total.confidence == 1.0
+    assert str(inv.total) in total.text.replace(" ", "").replace(",", ".")
+
+
+def test_ocr_of_300_dpi_images_reads_the_fields_within_the_stated_accuracy():
+    right = checked = 0
+    for inv in INVOICES:
+        result = recognise(render_image(render_pdf(inv)))
+        assert result.source == "ocr"
+        for name, want in inv.truth().items():
+            got = result.value(name)
+            if name in OCR_EXACT:
+                assert got == want, f"{inv.number} {name}"
+            right += got == want
+            checked += 1
+    assert right / checked >= OCR_MIN_ACCURACY
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "TIFF"])
+def test_jpeg_and_tiff_scans_are_read(fmt):
+    inv = INVOICES[3]
+    result = recognise(render_image(render_pdf(inv), fmt))
+    assert (result.value("total"), result.value("supplier_eik")) == (str(inv.total), inv.supplier.eik)
+
+
+def test_a_pdf_without_a_text_layer_is_read_by_ocr():
+    inv = INVOICES[6]
+    result = recognise(scanned_pdf(render_pdf(inv)))
+    assert result.source == "ocr"
+    assert result.value("number") == inv.number and result.value("total") == str(inv.total)
+    assert result.fields["total"].confidence < 1.0  # OCR is never certain
+
+
+def test_an_empty_pdf_gives_an_empty_result_with_a_reason():
+    result = recognise(empty_pdf())
+    assert result.source == "none" and result.fields == {}
+    assert "no text" in result.empty_reason
+
+
+@pytest.mark.parametrize("data", [b"", b"hello world", b"%PDF-1.4\n\x00\x00garbage", b"\x89PNG\r\n\x1a\nbroken", b"\xff\xd8\xff\xe0junk"])
+def test_garbage_is_an_invalid_argument_naming_the_file(data):
+    with pytest.raises(InvalidArgument) as raised:
+        asyncio.run(reading.read(data))
+    assert raised.value.violations[0].field == "file"
+
+
+def test_purchase_or_sale_follows_the_company_side():
+    sale = recognise(render_pdf(INVOICES[0]))  # ALFA supplies
+    purchase = recognise(render_pdf(INVOICES[5]))  # ALFA receives
+    assert direction(sale, ALFA.eik, ALFA.vat) == "SALE"
+    assert direction(purchase, ALFA.eik, "") == "PURCHASE"
+    assert direction(purchase, "", ALFA.vat) == "PURCHASE"
+    assert direction(purchase, "999999999", "") == "UNKNOWN"
+
+
+def test_a_misread_amount_is_flagged_for_review():
+    result = recognise(render_pdf(INVOICES[0]))
+    result.fields["total"].value = "1.00"
+    from services.scanner import extraction
+
+    extraction._check_amounts(result.fields)
+    assert result.fields["total"].confidence < extraction.REVIEW_BELOW
+
+
+def test_check_digits():
+    assert all(is_valid_eik(inv.supplier.eik) for inv in INVOICES)
+    assert not is_valid_eik("123456788")
+    assert iban_checksum_ok(INVOICES[0].iban) and not iban_checksum_ok(INVOICES[0].iban[:-1] + "0")
+
+
+# --- booking --------------------------------------------------------------------------------
+
+ACCOUNTS = booking.Accounts("cp", "vat", "exp")
+
+
+def _values(inv) -> dict[str, str]:
+    return inv.truth()
+
+
+def test_a_purchase_is_expense_and_vat_to_the_supplier():
+    inv = INVOICES[5]
+    entry = booking.entry_for(_values(inv), "PURCHASE", ACCOUNTS)
+    lines = {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines}
+    assert lines == {("exp", inv.tax_base, 0), ("vat", inv.vat_amount, 0), ("cp", 0, inv.total)}
+    assert sum(ln.debit for ln in entry.lines) == sum(ln.credit for ln in entry.lines)
+    assert (entry.document_type, entry.purchase_operation, entry.vat_rate) == ("01", "1-10-1", Decimal("9"))
+
+
+def test_a_sale_is_the_customer_to_revenue_and_vat():
+    inv = INVOICES[0]
+    entry = booking.entry_for(_values(inv), "SALE", ACCOUNTS)
+    assert {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines} == {("cp", inv.total, 0), ("exp", 0, inv.tax_base), ("vat", 0, inv.vat_amount)}
+    assert entry.sales_operation == "2-11"
+
+
+def test_a_credit_note_is_booked_the_other_way_with_negative_vat_figures():
+    inv = INVOICES[1]
+    entry = booking.entry_for(_values(inv), "PURCHASE", ACCOUNTS)
+    assert {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines} == {("exp", 0, inv.tax_base), ("vat", 0, inv.vat_amount), ("cp", inv.total, 0)}
+    assert (entry.document_type, entry.tax_base, entry.vat_amount) == ("03", -inv.tax_base, -inv.vat_amount)
+
+
+def test_booking_refuses_incomplete_or_inconsistent_invoices():
+    values = _values(INVOICES[0])
+    with pytest.raises(FailedPrecondition, match="direction"):
+        booking.entry_for(values, "UNKNOWN", ACCOUNTS)
+    with pytest.raises(FailedPrecondition, match="total"):
+        booking.entry_for({**values, "total": ""}, "SALE", ACCOUNTS)
+    with pytest.raises(FailedPrecondition, match="is not the total"):
+        booking.entry_for({**values, "total": "1.00"}, "SALE", ACCOUNTS)
+    assert booking.request_id("a", "journal-entry") == booking.request_id("a", "journal-entry") != booking.request_id("b", "journal-entry")
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+
+def test_multipart_uploads_are_split_into_their_files():
+    boundary = "----b0und"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"companyUid\"\r\n\r\nx\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    ).encode() + b"%PDF-a\r\n\x00\xff" + (
+        f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"b.png\"\r\nContent-Type: image/png\r\n\r\n"
+    ).encode() + b"\x89PNG" + f"\r\n--{boundary}--\r\n".encode()
+    files = files_of(f"multipart/form-data; boundary={boundary}", body)
+    assert [(f.name, f.content_type, f.data) for f in files] == [("a.pdf", "application/pdf", b"%PDF-a\r\n\x00\xff"), ("b.png", "image/png", b"\x89PNG")]
+
+
+def test_the_size_limit_names_the_file_and_the_limit():
+    with pytest.raises(InvalidArgument, match="at most 1 MB"):
+        files_of("application/pdf", b"0" * (1024 * 1024 + 1), "big.pdf", max_bytes=1024 * 1024)
+
+
+# --- Azure Document Intelligence --------------------------------------------------------------
+
+KEY = "secret-key-123"
+
+
+class AzureStandIn(BaseHTTPRequestHandler):
+    """Azure's prebuilt-invoice protocol: POST …:analyze → 202 + Operation-Location, then GET
+    → running, then succeeded with the analyzeResult."""
+
+    polls: dict[str, int] = {}
+    received: list[tuple[str, str, int]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def _refuse_without_key(self) -> bool:
+        if self.headers.get("Ocp-Apim-Subscription-Key") != KEY:
+            self.send_response(401)
+            self.end_headers()
+            return True
+        return False
+
+    def do_POST(self):
+        if self._refuse_without_key():
+            return
+        length = int(self.headers["Content-Length"])
+        self.rfile.read(length)
+        assert "/documentintelligence/documentModels/prebuilt-invoice:analyze?api-version=" in self.path
+        AzureStandIn.received.append((self.path, self.headers["Content-Type"], length))
+        self.send_response(202)
+        self.send_header("Operation-Location", f"http://{self.headers['Host']}/documentintelligence/documentModels/prebuilt-invoice/analyzeResults/op1?api-version=x")
+        self.end_headers()
+
+    def do_GET(self):
+        if self._refuse_without_key():
+            return
+        n = AzureStandIn.polls[self.path] = AzureStandIn.polls.get(self.path, 0) + 1
+        body = {"status": "running"} if n < 2 else {"status": "succeeded", "analyzeResult": ANALYZE_RESULT}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Retry-After", "0")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+ANALYZE_RESULT = {
+    "content": "ФАКТУРА № 0000001234 ...",
+    "pages": [{"pageNumber": 1, "width": 8.2639, "height": 11.6944, "unit": "inch"}],
+    "documents": [{
+        "docType": "invoice",
+        "confidence": 0.95,
+        "fields": {
+            "VendorName": {"type": "string", "valueString": "Алфа Трейд ЕООД", "content": "Алфа Трейд ЕООД", "confidence": 0.93,
+                           "boundingRegions": [{"pageNumber": 1, "polygon": [0.7, 1.9, 2.2, 1.9, 2.2, 2.1, 0.7, 2.1]}]},
+            "VendorTaxId": {"type": "string", "valueString": "BG203456783", "confidence": 0.9},
+            "CustomerName": {"type": "string", "valueString": "Бета Строй ООД", "confidence": 0.92},
+            "CustomerTaxId": {"type": "string", "valueString": "BG131204564", "confidence": 0.9},
+            "InvoiceId": {"type": "string", "valueString": "0000001234", "confidence": 0.97},
+            "InvoiceDate": {"type": "date", "valueDate": "2025-03-15", "content": "15.03.2025", "confidence": 0.96},
+            "SubTotal": {"type": "currency", "valueCurrency": {"amount": 225.6, "currencyCode": "BGN"}, "confidence": 0.94},
+            "TotalTax": {"type": "currency", "valueCurrency": {"amount": 45.12, "currencyCode": "BGN"}, "confidence": 0.94},
+            "InvoiceTotal": {"type": "currency", "valueCurrency": {"amount": 270.72, "currencyCode": "BGN"}, "confidence": 0.95},
+        },
+    }],
+}  # fmt: skip
+
+
+@pytest.fixture
+def azure_standin():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AzureStandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_azure_submit_then_poll_gives_the_fields(azure_standin, caplog):
+    result = asyncio.run(azure.recognise(azure_standin, KEY, render_pdf(INVOICES[0]), "application/pdf"))
+    assert result.source == "azure"
+    assert result.value("supplier_vat_number") == "BG203456783" and result.value("supplier_eik") == "203456783"
+    assert (result.value("tax_base"), result.value("vat_amount"), result.value("total")) == ("225.60", "45.12", "270.72")
+    assert result.value("issue_date") == "2025-03-15" and result.value("currency") == "BGN" and result.value("document_type") == "invoice"
+    assert result.fields["supplier_name"].page == 1 and 0 < result.fields["supplier_name"].box[0] < 0.1
+    assert AzureStandIn.received[-1][1] == "application/pdf"
+    assert KEY not in caplog.text
+
+
+def test_a_wrong_azure_key_is_unavailable_without_the_key_in_the_message(azure_standin):
+    from services.kernel.errors import Unavailable
+
+    with pytest.raises(Unavailable) as raised:
+        asyncio.run(azure.recognise(azure_standin, "wrong-key-456", b"%PDF-1.4", "application/pdf"))
+    assert "401" in raised.value.message and "wrong-key-456" not in raised.value.message
+
+
+def test_images_keep_their_pages(tmp_path):
+    from PIL import Image
+
+    pages = [Image.new("L", (50, 50), 255), Image.new("L", (50, 50), 0)]
+    out = io.BytesIO()
+    pages[0].save(out, format="TIFF", save_all=True, append_images=pages[1:])
+    assert [n for n, _ in reading._image_pages(out.getvalue())] == [1, 2]

@@ -1,0 +1,292 @@
+"""The VAT return files, without gRPC or a database: the writers against golden files written
+by hand from the field tables, the formulas, validation and the parser."""
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from vat_scenario import CHOICES, COMPANY, ENTRIES, PERIOD, bg, entry
+
+from services.vat import layouts
+from services.vat.builder import generate_files
+from services.vat.fixed import Unwritable, clean_text
+from services.vat.model import Choices, ValidationFailed, VatEntry
+from services.vat.parser import check_files
+
+GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
+FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
+
+
+def generate(entries=ENTRIES, period=PERIOD, choices=None, company=COMPANY):
+    """The golden month with its choices; any other month with the defaults."""
+    choices = choices or (CHOICES if entries is ENTRIES else Choices())
+    return generate_files(period, company, choices, entries)
+
+
+def cell(deklar: bytes, code: str) -> str:
+    for f, start, end in layouts.DEKLAR.slices():
+        if f.code == code:
+            return deklar.decode("cp1251")[start:end]
+    raise KeyError(code)
+
+
+# --- the layouts ------------------------------------------------------------------------------
+
+
+def test_record_widths_are_those_of_the_field_tables():
+    widths = {layout.name: layout.width for layout in (layouts.DEKLAR, layouts.POKUPKI, layouts.PRODAGBI, *layouts.VIES_RECORDS.values())}
+    assert widths == {"DEKLAR": 590, "POKUPKI": 274, "PRODAGBI": 424, "VHR": 15, "VDR": 373, "VTR": 368, "TTR": 27, "VIR": 66, "CHR": 8}
+    assert len(layouts.DEKLAR.fields) == 36 and len(layouts.POKUPKI.fields) == 18 and len(layouts.PRODAGBI.fields) == 28
+
+
+@pytest.mark.parametrize(
+    ("layout", "code", "start", "end"),  # 1-based, inclusive, as the tables print them
+    [
+        (layouts.DEKLAR, "00-04", 72, 121), (layouts.DEKLAR, "01-14", 287, 301), (layouts.DEKLAR, "01-16", 317, 331),
+        (layouts.DEKLAR, "01-43", 452, 466), (layouts.DEKLAR, "01-33", 467, 470), (layouts.DEKLAR, "01-82", 576, 590),
+        (layouts.POKUPKI, "03-04", 26, 40), (layouts.POKUPKI, "03-30", 168, 182), (layouts.POKUPKI, "03-45", 273, 274),
+        (layouts.PRODAGBI, "02-07", 73, 87), (layouts.PRODAGBI, "02-26", 243, 257), (layouts.PRODAGBI, "02-15", 333, 347),
+        (layouts.PRODAGBI, "02-25", 408, 422), (layouts.VDR, "VDR-07", 373, 373), (layouts.VIR, "VIR-07", 60, 66),
+    ],
+)  # fmt: skip
+def test_fields_sit_where_the_tables_put_them(layout, code, start, end):
+    positions = {f.code: (s + 1, e) for f, s, e in layout.slices()}
+    assert positions[code] == (start, end)
+
+
+# --- the golden month -------------------------------------------------------------------------
+
+
+def test_the_month_gives_the_hand_written_files_byte_for_byte():
+    files, _ = generate()
+    assert sorted(files) == sorted(FILES)
+    for name in FILES:
+        assert files[name] == (GOLDEN / name).read_bytes(), name
+
+
+def test_the_golden_files_match_their_field_lists():
+    from data.vat.assemble import assemble  # the hand-written field lists are the source
+
+    for name in FILES:
+        assert assemble(GOLDEN / name.replace(".TXT", ".fields")) == (GOLDEN / name).read_bytes(), name
+
+
+def test_every_record_has_its_width_and_ends_as_the_layout_says():
+    files, _ = generate()
+    for name, layout in (("DEKLAR.TXT", layouts.DEKLAR), ("POKUPKI.TXT", layouts.POKUPKI), ("PRODAGBI.TXT", layouts.PRODAGBI)):
+        data = files[name]
+        assert data.endswith(b"\r\n")
+        lines = data[:-2].split(b"\r\n")
+        assert all(len(line) == layout.width for line in lines), name  # cp1251: one byte a character
+    vies = files["VIES.TXT"]
+    assert not vies.endswith(b"\r\n")  # CR LF between records only
+    assert [len(line) for line in vies.split(b"\r\n")] == [15, 373, 368, 27, 66, 66, 66, 8]
+
+
+def test_the_files_pass_the_parser_and_the_cells_add_up():
+    files, result = generate()
+    report = check_files(files)
+    assert report.problems == []
+    assert result.cells["01-01"] == "8250.00" and result.cells["01-40"] == "270.00"
+    assert (result.sales_count, result.purchase_count, result.vies_count) == (9, 4, 3)
+
+
+def test_texts_are_transliterated_cut_and_encoded_in_windows_1251():
+    files, _ = generate()
+    sales = files["PRODAGBI.TXT"].decode("cp1251")
+    assert "Mueller Maschinenbau GmbH" in sales and "Societe Conseil SARL" in sales
+    assert "Сдружение на производителите на биологични храни и" + "Наем на жилище" in sales  # cut at 50
+    assert clean_text("Søren Ærø\tŁódź\r\nStraße") == "Soren AEro Lodz Strasse"
+    with pytest.raises(Unwritable):
+        clean_text("北京贸易")
+
+
+def test_the_same_entries_and_choices_give_the_same_bytes():
+    assert generate()[0] == generate()[0]
+
+
+# --- the return's formulas --------------------------------------------------------------------
+
+
+def sale(number, base, vat, day="10", **kw):
+    return entry(number, day, sales="2-11", base=base, vat=vat, **{**bg("Клиент ООД", "BG111111111"), **kw})
+
+
+def purchase(number, base, vat, day="11", operation="1-10-1", **kw):
+    return entry(number, day, purchase=operation, base=base, vat=vat, **{**bg("Доставчик ЕООД", "BG175074752"), **kw})
+
+
+def test_vat_payable_goes_to_01_50():
+    files, result = generate([sale("1", "1000.00", "200.00"), purchase("2", "300.00", "60.00")], choices=Choices(paid=Decimal("140.00")))
+    assert (result.cells["01-20"], result.cells["01-40"], result.cells["01-50"], result.cells["01-60"]) == ("200.00", "60.00", "140.00", "0.00")
+    assert cell(files["DEKLAR.TXT"], "01-71") == "         140.00"
+    assert check_files(files).problems == []
+
+
+def test_vat_refundable_goes_to_01_60_as_a_positive_amount():
+    files, result = generate(
+        [sale("1", "100.00", "20.00"), purchase("2", "1000.00", "200.00")], choices=Choices(refund_art92_3=Decimal("180.00"))
+    )
+    assert (result.cells["01-50"], result.cells["01-60"], result.cells["01-81"]) == ("0.00", "180.00", "180.00")
+    assert cell(files["DEKLAR.TXT"], "01-60") == "         180.00"
+    assert check_files(files).problems == []
+
+
+def test_the_filers_choices_cannot_exceed_what_is_payable_or_refundable():
+    with pytest.raises(ValidationFailed) as failed:
+        generate([sale("1", "100.00", "20.00")], choices=Choices(paid=Decimal("20.01"), refund_art92_1=Decimal("1.00")))
+    fields = {p.field for p in failed.value.problems}
+    assert fields == {"cells 01-70 + 01-71", "cells 01-80 + 01-81 + 01-82"}
+
+
+def test_partial_credit_needs_the_coefficient():
+    with pytest.raises(ValidationFailed) as failed:
+        generate([purchase("1", "100.00", "20.00", operation="1-12-1")])
+    assert [p.field for p in failed.value.problems] == ["coefficient"]
+    _, result = generate([purchase("1", "100.00", "20.00", operation="1-12-1")], choices=Choices(coefficient=Decimal("0.33")))
+    assert (result.cells["01-33"], result.cells["01-40"], result.cells["01-60"]) == ("0.33", "6.60", "6.60")  # 20 x 0.33
+
+
+def test_cash_accounting_documents_are_listed_but_not_summed():
+    files, result = generate([sale("1", "100.00", "20.00", kind="11"), sale("2", "50.00", "10.00")])
+    assert result.sales_count == 2 and result.cells["00-05"] == "2"
+    assert (result.cells["01-11"], result.cells["01-21"]) == ("50.00", "10.00")
+    assert check_files(files).problems == []
+
+
+# --- the euro ---------------------------------------------------------------------------------
+
+
+def test_periods_to_december_2025_are_in_leva():
+    files, result = generate([dataclasses.replace(sale("1", "1955.83", "391.17"), document_date="2025-12-10", vat_date="2025-12-10")], period="202512")
+    assert result.currency == "BGN" and result.notes == []
+    assert (result.cells["01-11"], result.cells["01-21"]) == ("1955.83", "391.17")
+
+
+def test_from_january_2026_amounts_are_in_euro_and_leva_are_converted_at_the_fixed_rate():
+    in_leva = dataclasses.replace(sale("1", "1955.83", "391.17"), document_date="2026-01-10", vat_date="2026-01-10")
+    in_euro = dataclasses.replace(sale("2", "100.00", "20.00"), document_date="2026-01-12", vat_date="2026-01-12", currency="EUR")
+    files, result = generate([in_leva, in_euro], period="202601")
+    assert result.currency == "EUR"
+    # 1955.83 / 1.95583 = 1000.00; 391.17 / 1.95583 = 200.0017... -> 200.00, rounded per line
+    assert (result.cells["01-11"], result.cells["01-21"]) == ("1100.00", "220.00")
+    assert result.notes == ["1 entries booked in BGN converted to EUR at the fixed rate 1.95583 BGN per EUR"]
+    assert files["PRODAGBI.TXT"].decode("cp1251").splitlines()[0][15:21] == "202601"
+    assert check_files(files).problems == []
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def test_all_problems_are_reported_together_each_naming_the_entry():
+    bad = [
+        sale("1", "100.00", "20.00", counterpart_vat_number="", counterpart_country=""),  # no counterparty id
+        dataclasses.replace(sale("2", "100.00", "20.00"), document_type="42"),  # unknown document type
+        dataclasses.replace(sale("3", "100.00", "20.00"), sales_operation="2-99"),  # maps to no column
+        sale("4", "100.00", "-20.00", kind="09"),  # mixes signs
+        sale("5", "1000000000000.00", "0.00"),  # too wide for 15 characters
+        sale("6", "100.00", "20.00", counterpart_name="北京贸易有限公司"),  # not windows-1251
+        sale("8", "100.00", "20.00", counterpart_vat_number="BG12"),  # malformed VAT number
+        sale("9", "100.00", "20.00"),  # fine
+        entry("7", "12", sales="2-20", base="100.00", **bg("Клиент ООД", "BG111111111")),  # ВОД to a BG customer
+    ]
+    with pytest.raises(ValidationFailed) as failed:
+        generate(bad)
+    problems = {p.subject: p for p in failed.value.problems}
+    assert len(failed.value.problems) == 8
+    expected = {
+        "1": "counterparty id", "2": "document_type", "3": "sales_operation", "4": "amounts",
+        "5": "PRODAGBI.TXT field 02-10", "6": "counterpart_name", "7": "counterpart_vat_number", "8": "counterpart_vat_number",
+    }  # fmt: skip
+    for number, field in expected.items():
+        kind = {"2": "42", "4": "09"}.get(number, "01")
+        problem = problems[f"document {kind} {number} of 2025-11-{'12' if number == '7' else '10'}"]
+        assert problem.field == field, problem
+
+
+def test_a_credit_note_with_positive_amounts_is_a_problem():
+    with pytest.raises(ValidationFailed) as failed:
+        generate([sale("1", "100.00", "20.00", kind="03")])
+    assert [(p.subject, p.field) for p in failed.value.problems] == [("document 03 1 of 2025-11-10", "amounts")]
+
+
+def test_an_empty_period_gives_empty_ledgers_and_a_return_of_zeros():
+    files, result = generate([])
+    assert files["POKUPKI.TXT"] == b"" and files["PRODAGBI.TXT"] == b"" and "VIES.TXT" not in files
+    deklar = files["DEKLAR.TXT"].decode("cp1251")
+    assert len(deklar) == 592 and deklar.endswith("\r\n")
+    assert cell(files["DEKLAR.TXT"], "00-05") == "0".rjust(15) and cell(files["DEKLAR.TXT"], "01-33") == "0.00"
+    assert {v for k, v in result.cells.items() if k.startswith("01-")} == {"0.00"}
+    assert check_files(files).problems == []
+
+
+# --- the parser ---------------------------------------------------------------------------------
+
+
+def golden() -> dict[str, bytes]:
+    return {name: (GOLDEN / name).read_bytes() for name in FILES}
+
+
+def damage(data: bytes, record: int, start: int, text: str, width: int = 424) -> bytes:
+    """Overwrites characters of one record (1-based record, 1-based column)."""
+    offset = (record - 1) * (width + 2) + start - 1
+    return data[:offset] + text.encode("cp1251") + data[offset + len(text) :]
+
+
+def test_the_parser_names_the_field_that_breaks_the_layout():
+    files = golden()
+    files["PRODAGBI.TXT"] = damage(files["PRODAGBI.TXT"], 1, 198, "   1000,00")  # 02-11, decimal comma
+    files["PRODAGBI.TXT"] = damage(files["PRODAGBI.TXT"], 2, 63, "31/02/2025")  # 02-06, no such day
+    files["POKUPKI.TXT"] = damage(files["POKUPKI.TXT"], 3, 41, "99", width=274)  # 03-05, unknown type
+    report = check_files(files)
+    where = {(p.file, p.record, p.field) for p in report.problems}
+    assert ("PRODAGBI.TXT", 1, "02-11") in where
+    assert ("PRODAGBI.TXT", 2, "02-06") in where
+    assert ("POKUPKI.TXT", 3, "03-05") in where
+
+
+def test_the_parser_checks_widths_and_line_ends():
+    files = golden()
+    files["POKUPKI.TXT"] = files["POKUPKI.TXT"].replace(b"\r\n", b"\n", 1)
+    files["DEKLAR.TXT"] = files["DEKLAR.TXT"][:-3] + b"\r\n"  # one character short
+    messages = [str(p) for p in check_files(files).problems]
+    assert any("POKUPKI.TXT record 1: records must be separated by CR LF" in m for m in messages), messages
+    assert any("DEKLAR.TXT record 1: DEKLAR record is 589 characters, the layout has 590" in m for m in messages), messages
+
+
+def test_the_parser_checks_the_return_against_its_ledgers_and_vies_against_sales():
+    files = golden()
+    files["DEKLAR.TXT"] = damage(files["DEKLAR.TXT"], 1, 182, "        1250.01", width=590)  # 01-11
+    files["VIES.TXT"] = files["VIES.TXT"].replace(b"     2500.00", b"     2500.10")  # DE goods
+    report = check_files(files)
+    where = {(p.file, p.field) for p in report.problems}
+    assert ("DEKLAR.TXT", "01-11") in where  # 1250.01 is not Σ02-11
+    assert ("DEKLAR.TXT", "01-01") in where  # nor does 01-01 add up any more
+    assert ("VIES.TXT", "VIR-04") in where  # DE line differs from PRODAGBI
+    assert ("VIES.TXT", "TTR-02") in where  # and the totals no longer match the lines
+
+
+def test_the_parser_sees_a_missing_vies_file():
+    files = golden()
+    del files["VIES.TXT"]
+    assert [p.file for p in check_files(files).problems] == ["VIES.TXT"]
+
+
+def test_entries_must_arrive_in_document_date_order():
+    later, earlier = sale("1", "10.00", "2.00", day="12"), sale("2", "10.00", "2.00", day="11")
+    with pytest.raises(ValidationFailed) as failed:
+        generate([later, earlier])
+    assert [p.field for p in failed.value.problems] == ["document_date"]
+
+
+def test_an_entry_in_both_ledgers_is_written_to_both():
+    both = VatEntry(
+        document_type="09", document_number="П-17", document_date="2025-11-05", vat_date="2025-11-05",
+        sales_operation="2-13", purchase_operation="1-10-2", tax_base="1000.00", vat_amount="200.00", currency="BGN",
+        counterpart_name="Lieferant GmbH", counterpart_country="DE", counterpart_vat_number="DE999999999",
+    )  # fmt: skip
+    files, result = generate([both])
+    assert (result.cells["01-12"], result.cells["01-22"], result.cells["01-31"], result.cells["01-41"]) == ("1000.00", "200.00", "1000.00", "200.00")
+    assert (result.cells["01-50"], result.cells["01-60"]) == ("0.00", "0.00")
+    assert check_files(files).problems == []
