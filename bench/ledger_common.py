@@ -1,19 +1,16 @@
 """What the ledger benchmarks share: a mesh (identity + ledger + the edge) on free ports with a
 scratch database, started the way the test suite starts it, and the ledger process's memory."""
 
-import asyncio
 import contextlib
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 from services.mesh import postgres
-from services.mesh.launcher import Mesh
-from tests.conftest import _drop_databases, free_port
+from services.mesh.launcher import Mesh, scratch_mesh
 
 PASSWORD = "bench-admin-password-1"
 SERVICES = ["identity", "ledger"]
@@ -23,23 +20,9 @@ SERVICES = ["identity", "ledger"]
 def ledger_mesh() -> Iterator[Mesh]:
     workdir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
     server, _pg = postgres.server_for_tests(workdir / "pg")
-    prefix = f"baraba_bench_{uuid.uuid4().hex[:8]}_"
-    ports = {name: free_port() for name in ["edge", "edge_admin", *SERVICES, *(f"{s}_metrics" for s in SERVICES)]}
-    mesh = Mesh(
-        workdir=workdir,
-        database_server=server,
-        database_prefix=prefix,
-        ports=ports,
-        services=SERVICES,
-        # One JSON log line per RPC is part of the real cost: keep the services' default level.
-        env={"BARABA_ADMIN_PASSWORD": PASSWORD},
-    )
-    try:
-        mesh.start(timeout=90)
+    # One JSON log line per RPC is part of the real cost: keep the services' default level.
+    with scratch_mesh(server, workdir, SERVICES, {"BARABA_ADMIN_PASSWORD": PASSWORD}) as mesh:
         yield mesh
-    finally:
-        mesh.stop()
-        asyncio.run(_drop_databases(server, [prefix + name for name in SERVICES]))
 
 
 def rss_mb(mesh: Mesh, name: str = "ledger") -> tuple[float, float]:

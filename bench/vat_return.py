@@ -20,9 +20,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from services.mesh.launcher import Mesh
+from services.mesh.launcher import scratch_mesh
 from services.vat.parser import check_files
-from tests.conftest import free_port
 
 DATABASE = "postgresql://postgres@127.0.0.1:5432"
 PERIOD = "202603"
@@ -62,16 +61,9 @@ async def book(database: str, company_id: str, counterparts: dict[str, str], n: 
 
 
 def run(sizes: list[int]) -> None:
-    services = ["identity", "ledger", "vat"]
-    ports = {name: free_port() for name in ["edge", "edge_admin", *services, *(f"{s}_metrics" for s in services)]}
-    prefix = f"baraba_bench_{uuid.uuid4().hex[:8]}_"
-    mesh = Mesh(
-        workdir=Path(tempfile.mkdtemp(prefix="vat-bench-")), database_server=DATABASE, database_prefix=prefix, ports=ports,
-        services=services, env={"BARABA_ADMIN_PASSWORD": "bench-admin-password", "BARABA_IDENTITY_KEY_PASSPHRASE": "bench"},
-    )  # fmt: skip
-    mesh.start(timeout=120)
-    try:
-        http = httpx.Client(base_url=f"http://127.0.0.1:{ports['edge']}", timeout=600)
+    env = {"BARABA_ADMIN_PASSWORD": "bench-admin-password", "BARABA_IDENTITY_KEY_PASSPHRASE": "bench"}
+    with scratch_mesh(DATABASE, Path(tempfile.mkdtemp(prefix="vat-bench-")), ["identity", "ledger", "vat"], env) as mesh:
+        http = httpx.Client(base_url=f"http://127.0.0.1:{mesh.ports['edge']}", timeout=600)
         token = http.post("/api/auth/login", json={"username": "admin", "password": "bench-admin-password"}).json()["token"]
         headers = {"authorization": f"Bearer {token}"}
         results = []
@@ -86,7 +78,7 @@ def run(sizes: list[int]) -> None:
                                                       ("at", "Alpen GmbH", "ATU12345678", "AT", True), ("supplier", "Доставчик ЕООД", "BG175074752", "BG", False)):  # fmt: skip
                 body = {"counterpart": {"name": name, "vat_number": vat, "country": country, "is_customer": customer, "is_supplier": not customer}}
                 counterparts[key] = http.post(f"/api/companies/{company_id}/counterparts", headers=headers, json=body).json()["id"]
-            asyncio.run(book(f"{DATABASE}/{prefix}ledger", company_id, counterparts, n, 1))
+            asyncio.run(book(f"{DATABASE}/{mesh.database_prefix}ledger", company_id, counterparts, n, 1))
 
             started = time.perf_counter()
             reply = http.post(f"/api/companies/{company_id}/vat-returns", headers=headers, json={"period": PERIOD})
@@ -105,18 +97,6 @@ def run(sizes: list[int]) -> None:
             results.append((n, generated, total, rss, sum(map(len, files.values()))))
             print(f"{n:>7} entries: generate {generated:6.2f} s, generate + 4 downloads {total:6.2f} s, "
                   f"{total / n * 10000:5.2f} s per 10,000, vat peak RSS {rss:6.1f} MB, {sum(map(len, files.values())) / 1e6:5.1f} MB of files", flush=True)  # fmt: skip
-    finally:
-        mesh.stop()
-        asyncio.run(_drop([prefix + s for s in services]))
-
-
-async def _drop(names: list[str]) -> None:
-    conn = await asyncpg.connect(f"{DATABASE}/postgres")
-    try:
-        for name in names:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import grpc
@@ -22,9 +21,8 @@ from baraba.vies.v1 import vies_pb2_grpc as rpc
 from stdnum.bg import vat as bg_vat
 
 from services.mesh import postgres
-from services.mesh.launcher import Mesh
+from services.mesh.launcher import Mesh, free_port, scratch_mesh
 from services.vies.standin import StandIn
-from tests.conftest import _drop_databases, free_port
 
 PASSWORD = "bench-admin-password-1"
 
@@ -80,24 +78,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="vies-bench-"))
     server, _pg = postgres.server_for_tests(workdir / "pg")
     standin = StandIn(port=free_port()).start()
-    prefix = f"baraba_bench_{uuid.uuid4().hex[:8]}_"
-    services = ["identity", "vies"]
-    ports = {name: free_port() for name in ["edge", "edge_admin", *services, *(f"{s}_metrics" for s in services)]}
-    mesh = Mesh(
-        workdir=workdir,
-        database_server=server,
-        database_prefix=prefix,
-        ports=ports,
-        services=services,
-        env={"BARABA_ADMIN_PASSWORD": PASSWORD, "BARABA_VIES_URL": standin.url, "BARABA_LOG_LEVEL": "WARNING"},
-    )
+    env = {"BARABA_ADMIN_PASSWORD": PASSWORD, "BARABA_VIES_URL": standin.url, "BARABA_LOG_LEVEL": "WARNING"}
     try:
-        mesh.start(timeout=90)
-        asyncio.run(run(mesh, standin, args.seconds, args.concurrency))
+        with scratch_mesh(server, workdir, ["identity", "vies"], env) as mesh:
+            asyncio.run(run(mesh, standin, args.seconds, args.concurrency))
     finally:
-        mesh.stop()
         standin.stop()
-        asyncio.run(_drop_databases(server, [prefix + name for name in services]))
 
 
 if __name__ == "__main__":

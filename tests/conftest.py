@@ -2,30 +2,24 @@
 server on 127.0.0.1:5432 if it answers, else an embedded one), the services as separate
 processes on free ports, and the real Envoy edge in front of them."""
 
-import asyncio
 import os
-import socket
 import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 
-from services.kernel.settings import database_on
 from services.mesh import postgres
-from services.mesh.launcher import SERVICES, Mesh
+from services.mesh.launcher import SERVICES, Mesh, free_port, scratch_mesh
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "test-admin-password-1"
 KEY_PASSPHRASE = "test-key-passphrase"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+MESH_ENV = {
+    "BARABA_ADMIN_USERNAME": ADMIN,
+    "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+    "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE,
+}
 
 
 @pytest.fixture(scope="session")
@@ -47,41 +41,11 @@ def vies_standin():
 
 @pytest.fixture(scope="session")
 def mesh(database_server, tmp_path_factory, vies_standin):
-    prefix = f"baraba_test_{uuid.uuid4().hex[:8]}_"
     # BARABA_TEST_SERVICES=identity,ledger runs a smaller mesh while working on one service.
     services = os.environ.get("BARABA_TEST_SERVICES", ",".join(SERVICES)).split(",")
-    ports = {name: free_port() for name in ["edge", "edge_admin", "reflection", *services, *(f"{s}_metrics" for s in services)]}
-    mesh = Mesh(
-        workdir=tmp_path_factory.mktemp("mesh"),
-        database_server=database_server,
-        database_prefix=prefix,
-        ports=ports,
-        services=services,
-        env={
-            "BARABA_ADMIN_USERNAME": ADMIN,
-            "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE,
-            "BARABA_VIES_URL": vies_standin.url,
-        },
-    )
-    try:
-        mesh.start(timeout=90)
+    env = {**MESH_ENV, "BARABA_VIES_URL": vies_standin.url}
+    with scratch_mesh(database_server, tmp_path_factory.mktemp("mesh"), services, env) as mesh:
         yield mesh
-    finally:
-        mesh.stop()
-        asyncio.run(_drop_databases(database_server, [prefix + name for name in services]))
-
-
-async def _drop_databases(server: str, names: list[str]) -> None:
-    url = make_url(database_on(server, "postgres"))
-    conn = await asyncpg.connect(
-        host=url.host or url.query.get("host"), port=url.port, user=url.username, password=url.password, database="postgres"
-    )
-    try:
-        for name in names:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,34 +1,19 @@
 """A service stopping and starting behind the edge: graceful stop, a clear 503 while it is
 down, and tokens that survive its restart. Runs its own small mesh, so it can stop services."""
 
-import asyncio
 import time
-import uuid
 
 import httpx
 import pytest
 
-from services.mesh.launcher import Mesh
-from tests.conftest import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, _drop_databases, bearer, free_port, login
+from services.mesh.launcher import scratch_mesh
+from tests.conftest import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
 
 
 @pytest.fixture(scope="module")
 def small_mesh(database_server, tmp_path_factory):
-    prefix = f"baraba_test_{uuid.uuid4().hex[:8]}_"
-    mesh = Mesh(
-        workdir=tmp_path_factory.mktemp("small-mesh"),
-        database_server=database_server,
-        database_prefix=prefix,
-        ports={name: free_port() for name in ["edge", "edge_admin", "reflection", "identity", "identity_metrics"]},
-        services=["identity"],
-        env={"BARABA_ADMIN_USERNAME": ADMIN, "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD, "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE},
-    )
-    try:
-        mesh.start(timeout=60)
+    with scratch_mesh(database_server, tmp_path_factory.mktemp("small-mesh"), ["identity"], MESH_ENV) as mesh:
         yield mesh
-    finally:
-        mesh.stop()
-        asyncio.run(_drop_databases(database_server, [prefix + "identity"]))
 
 
 def wait_for(check, timeout: float = 15) -> None:

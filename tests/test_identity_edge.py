@@ -4,7 +4,6 @@ import time
 import uuid
 
 import jwt
-import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, bearer, login, service_log

@@ -3,7 +3,7 @@ google.rpc.Status with the right code, a message a person can act on, an ErrorIn
 stable reason, and field violations for bad input (AIP-193). Anything else becomes INTERNAL
 with a generic message; the stack trace goes to the log, never to the caller."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import grpc
 from google.protobuf import any_pb2

@@ -1,16 +1,24 @@
 """Starts the services and the edge as child processes, waits until every one is healthy,
 and stops them all again. `make up` and the test suite both run the mesh through this."""
 
+import asyncio
+import contextlib
 import ctypes
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import asyncpg
+from sqlalchemy.engine import make_url
 
 from services.kernel.healthcheck import serving
 from services.kernel.settings import database_on
@@ -138,3 +146,36 @@ class Mesh:
                 process.kill()
                 process.wait()
         self.processes.clear()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def scratch_mesh(database_server: str, workdir: Path, services: list[str], env: dict[str, str]) -> Iterator[Mesh]:
+    """A mesh on free ports with fresh databases, dropped again afterwards: what the tests and
+    the benchmarks run against."""
+    prefix = f"baraba_scratch_{uuid.uuid4().hex[:8]}_"
+    names = ["edge", "edge_admin", "reflection", *services, *(f"{s}_metrics" for s in services)]
+    mesh = Mesh(workdir, database_server, {name: free_port() for name in names}, services, prefix, env)
+    try:
+        mesh.start(timeout=90)
+        yield mesh
+    finally:
+        mesh.stop()
+        asyncio.run(drop_databases(database_server, [prefix + name for name in services]))
+
+
+async def drop_databases(server: str, names: list[str]) -> None:
+    url = make_url(database_on(server, "postgres"))
+    conn = await asyncpg.connect(
+        host=url.host or url.query.get("host"), port=url.port, user=url.username, password=url.password, database="postgres"
+    )
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
