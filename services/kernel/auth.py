@@ -53,10 +53,26 @@ class KeySource(Protocol):
 
 
 class TokenVerifier:
+    """Verifies access tokens. A verified token is remembered until it expires, so a client
+    sending the same token again costs a dictionary lookup, not a signature check."""
+
+    CACHE_SIZE = 4096
+
     def __init__(self, keys: KeySource):
         self.keys = keys
+        self._verified: dict[str, tuple[Caller, float]] = {}
 
     async def verify(self, token: str) -> Caller:
+        remembered = self._verified.get(token)
+        if remembered is not None and remembered[1] > time.time():
+            return remembered[0]
+        caller, expires = await self._verify_signature(token)
+        if len(self._verified) >= self.CACHE_SIZE:
+            self._verified.clear()
+        self._verified[token] = (caller, expires)
+        return caller
+
+    async def _verify_signature(self, token: str) -> tuple[Caller, float]:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError:
@@ -77,13 +93,14 @@ class TokenVerifier:
             raise Unauthenticated("access token has expired: refresh it or sign in again", reason="TOKEN_EXPIRED") from None
         except jwt.PyJWTError:
             raise Unauthenticated("access token is invalid", reason="TOKEN_INVALID") from None
-        return Caller(
+        caller = Caller(
             user_id=claims["sub"],
             username=claims.get("name", ""),
             permissions=frozenset(claims.get("perms", [])),
             session_id=claims["sid"],
             token=token,
         )
+        return caller, float(claims["exp"])
 
 
 class JwksKeySource:

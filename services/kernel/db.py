@@ -19,8 +19,13 @@ SERVICES_DIR = Path(__file__).resolve().parents[1]
 MIGRATION_LOCK_ID = 0x62617261  # "bara"
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
+    # No ping before every checkout: it costs a round trip per request. A connection the
+    # server dropped fails its statement once, invalidates the pool, and the interceptor
+    # answers UNAVAILABLE, which the edge and the clients retry.
+    # A fixed pool: overflow connections would be closed on return and reopened under load,
+    # each a new PostgreSQL backend. Requests beyond the pool wait for a connection.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=1800)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:

@@ -19,10 +19,11 @@ import grpc
 from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pool
 from grpc_status import rpc_status
+from sqlalchemy.exc import DBAPIError
 
 from services.kernel import metrics, validation
 from services.kernel.auth import Caller, TokenVerifier, caller_var
-from services.kernel.errors import InvalidArgument, PermissionDenied, ServiceError, Unauthenticated
+from services.kernel.errors import InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
 
 log = logging.getLogger("rpc")
@@ -129,6 +130,8 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         if isinstance(exc, grpc.aio.AbortError):  # the servicer aborted on its own
             self._done(context.code() or grpc.StatusCode.UNKNOWN, started)
             raise exc
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            exc = Unavailable("the database connection was lost; retry the request", reason="DATABASE_RECONNECTING")
         if isinstance(exc, ServiceError):
             self._done(exc.code, started, error=exc.message)
             status = exc.to_status()
