@@ -174,9 +174,9 @@ def test_an_empty_number_is_refused_by_the_contract(vies):
 # --- faults -----------------------------------------------------------------------------
 
 RETRIED = {
-    "MS_UNAVAILABLE": "the register of Bulgaria (BG) is not answering VIES",
-    "TIMEOUT": "the register of Bulgaria (BG) did not answer VIES in time",
-    "MS_MAX_CONCURRENT_REQ": "the register of Bulgaria (BG) is receiving too many requests",
+    "MS_UNAVAILABLE": "the member state's register is not answering VIES",
+    "TIMEOUT": "the member state's register did not answer VIES in time",
+    "MS_MAX_CONCURRENT_REQ": "the member state's register is receiving too many requests",
     "SERVICE_UNAVAILABLE": "VIES is unavailable",
     "SERVER_BUSY": "VIES is busy",
     "GLOBAL_MAX_CONCURRENT_REQ": "VIES is receiving too many requests",
@@ -189,7 +189,7 @@ def test_faults_that_may_pass_are_retried_then_unavailable_naming_state_and_reas
     vies_standin.script({number: {"fault": fault}})
     error = vies.refused(number)
     assert error.code() == grpc.StatusCode.UNAVAILABLE
-    assert error.details() == f"VIES could not check the number: {RETRIED[fault]} ({fault}); try again later"
+    assert error.details() == f"VIES could not check a VAT number of Bulgaria (BG): {RETRIED[fault]} ({fault}); try again later"
     info, _ = error_details(error)
     assert info.reason == f"VIES_{fault}" and info.metadata["country_code"] == "BG"
     assert len(vies_standin.requests(number)) == MAX_ATTEMPTS
@@ -310,7 +310,7 @@ def test_an_outdated_answer_is_returned_stale_while_the_member_state_is_down(vie
     check = vies.check(number)
     assert check.valid and check.name == "KNOWN OOD"
     assert check.cached and check.stale and check.checked_at.ToDatetime(UTC) == two_days_ago
-    assert "the register of Bulgaria (BG) is not answering VIES (MS_UNAVAILABLE)" in check.stale_reason
+    assert "of Bulgaria (BG): the member state's register is not answering VIES (MS_UNAVAILABLE)" in check.stale_reason
     assert len(vies_standin.requests(number)) == 1 + MAX_ATTEMPTS
 
 
@@ -326,7 +326,7 @@ def test_when_vies_is_down_cached_answers_are_stale_and_others_unavailable(vies,
         vies_standin.start()
     assert stale.valid and stale.stale and "VIES could not be reached" in stale.stale_reason
     assert error.code() == grpc.StatusCode.UNAVAILABLE
-    assert error.details().startswith("VIES could not check the number: VIES could not be reached")
+    assert error.details().startswith("VIES could not check a VAT number of Bulgaria (BG): VIES could not be reached")
 
 
 def test_an_answer_older_than_a_month_is_not_given_even_when_vies_is_down(vies, vies_standin, mesh):

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from services.kernel.errors import InvalidArgument, Unavailable
 from services.vies import numbers
 from services.vies.numbers import VatNumber
-from services.vies.remote import Answer, Trader, ViesClient
+from services.vies.remote import Answer, Trader, ViesClient, unavailable
 from services.vies.store import CachedCheck, CheckStore
 
 log = logging.getLogger(__name__)
@@ -120,11 +120,7 @@ class Checker:
         try:
             return await asyncio.wait_for(asyncio.shield(flight), budget + 0.05)
         except TimeoutError:  # joined a request that will outlast this caller's deadline
-            raise Unavailable(
-                "VIES could not check the number: VIES did not answer in time (NO_ANSWER); try again later",
-                reason="VIES_NO_ANSWER",
-                metadata={"country_code": vat.country_code, "vies_code": "NO_ANSWER"},
-            ) from None
+            raise unavailable(vat, "NO_ANSWER", "VIES did not answer in time") from None
 
     async def _ask(self, vat: VatNumber, budget: float) -> Check:
         try:

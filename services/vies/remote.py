@@ -37,10 +37,10 @@ _RETRYABLE = {
     "SERVER_BUSY": "VIES is busy",
     "GLOBAL_MAX_CONCURRENT_REQ": "VIES is receiving too many requests",
     "GLOBAL_MAX_CONCURRENT_REQ_TIME": "VIES is receiving too many requests",
-    "MS_UNAVAILABLE": "the register of {country} is not answering VIES",
-    "TIMEOUT": "the register of {country} did not answer VIES in time",
-    "MS_MAX_CONCURRENT_REQ": "the register of {country} is receiving too many requests",
-    "MS_MAX_CONCURRENT_REQ_TIME": "the register of {country} is receiving too many requests",
+    "MS_UNAVAILABLE": "the member state's register is not answering VIES",
+    "TIMEOUT": "the member state's register did not answer VIES in time",
+    "MS_MAX_CONCURRENT_REQ": "the member state's register is receiving too many requests",
+    "MS_MAX_CONCURRENT_REQ_TIME": "the member state's register is receiving too many requests",
 }
 
 
@@ -138,20 +138,20 @@ class ViesClient:
             attempt += 1
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise _unavailable(vat, "NO_TIME", "there was no time left to ask VIES")
+                raise unavailable(vat, "NO_TIME", "there was no time left to ask VIES")
             try:
                 async with asyncio.timeout(remaining):
                     return await getattr(self._service, operation)(**params)
             except Fault as fault:
                 code, reason = _fault(fault, vat)
             except TimeoutError:
-                raise _unavailable(vat, "NO_ANSWER", "VIES did not answer in time") from None
+                raise unavailable(vat, "NO_ANSWER", "VIES did not answer in time") from None
             except (httpx.HTTPError, ZeepError) as exc:  # connection refused, reset, bad HTTP or XML
                 code, reason = "UNREACHABLE", f"VIES could not be reached ({type(exc).__name__})"
             delay = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
             log.warning("VIES attempt failed", extra={"country_code": vat.country_code, "attempt": attempt, "vies_code": code})
             if attempt >= MAX_ATTEMPTS or loop.time() + delay + MIN_ATTEMPT > deadline:
-                raise _unavailable(vat, code, reason)
+                raise unavailable(vat, code, reason)
             await asyncio.sleep(delay)
 
 
@@ -169,16 +169,17 @@ def _fault(fault: Fault, vat: VatNumber) -> tuple[str, str]:
             metadata={"country_code": vat.country_code, "vies_code": code},
         )
     if code == "IP_BLOCKED":  # asking again makes it worse
-        raise _unavailable(vat, code, "VIES refuses requests from this server; an administrator must contact the Commission")
+        raise unavailable(vat, code, "VIES refuses requests from this server; an administrator must contact the Commission")
     if code in _RETRYABLE:
-        return code, _RETRYABLE[code].format(country=f"{vat.country} ({vat.country_code})")
+        return code, _RETRYABLE[code]
     # An HTML error page arrives as "Unknown fault occured"; never pass its text on.
     return "UNKNOWN_FAULT", "VIES answered with an unexpected error"
 
 
-def _unavailable(vat: VatNumber, code: str, reason: str) -> Unavailable:
+def unavailable(vat: VatNumber, code: str, reason: str) -> Unavailable:
+    """UNAVAILABLE naming the member state and the reason."""
     return Unavailable(
-        f"VIES could not check the number: {reason} ({code}); try again later",
+        f"VIES could not check a VAT number of {vat.country} ({vat.country_code}): {reason} ({code}); try again later",
         reason=f"VIES_{code}",
         metadata={"country_code": vat.country_code, "vies_code": code},
     )
