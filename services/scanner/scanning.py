@@ -207,6 +207,21 @@ class Scanner:
                              .values(status="CANCELLED", completed_at=func.now()))
         return await self.session(company_id, session_id)
 
+    async def resume_interrupted(self) -> None:
+        """Batches a stop cut short carry on at start-up: their files are read again. The
+        person who started them is not here to ask the ledger and VIES on their behalf; those
+        files then wait for review with the reason (direction unknown, VAT check failed)."""
+        async with self.sessions.begin() as db:
+            await db.execute(
+                update(ScannedInvoice)
+                .where(ScannedInvoice.session_id.is_not(None), ScannedInvoice.status == "PROCESSING")
+                .values(status="QUEUED")
+            )
+            interrupted = (await db.scalars(select(ScanSession.id).where(ScanSession.status == "PROCESSING"))).all()
+        for session_id in interrupted:
+            log.info("resuming an interrupted batch", extra={"session_id": str(session_id)})
+            self._batches[session_id] = asyncio.create_task(self._run_session(session_id))
+
     async def stop(self) -> None:
         for task in list(self._batches.values()):
             task.cancel()

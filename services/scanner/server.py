@@ -33,6 +33,7 @@ async def build(settings: Settings) -> MeshServer:
     await db.migrate("scanner", settings.database_url)
     engine = db.create_engine(settings.database_url)
     scanner = Scanner(db.session_factory(engine))
+    await scanner.resume_interrupted()
     server = MeshServer(settings, TokenVerifier(JwksKeySource()))
     services = scanner_pb2.DESCRIPTOR.services_by_name
     server.add(services["ScanService"], ScanServicer(scanner, max_upload_bytes()))
