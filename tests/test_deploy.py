@@ -25,7 +25,7 @@ def test_every_service_runs_in_compose_and_is_health_checked():
 
 def test_secrets_have_no_defaults():
     text = (ROOT / "docker-compose.yml").read_text()
-    for secret in ("POSTGRES_PASSWORD", "BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE"):
+    for secret in ("POSTGRES_PASSWORD", "BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE", "BARABA_SEALING_KEY"):
         assert f"${{{secret}:?" in text
         assert f"${{{secret}:-" not in text
     assert COMPOSE["services"]["identity"]["environment"]["BARABA_ENV"] == "${BARABA_ENV:-production}"

@@ -1,5 +1,6 @@
 """Identity through the real Envoy edge, over plain HTTP: the REST contract a browser sees."""
 
+import asyncio
 import time
 import uuid
 
@@ -97,19 +98,9 @@ def test_a_tampered_token_is_refused(http, admin):
 def _signing_key(mesh):
     """The identity's own private key, read from its database as an attacker with a stolen
     but expired token could never do: it lets the test mint a correctly signed expired token."""
-    import asyncio
-
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    from services.kernel.settings import database_on
-
-    url = make_url(database_on(mesh.database_server, mesh.database_prefix + "identity"))
 
     async def fetch():
-        conn = await asyncpg.connect(
-            host=url.host or url.query.get("host"), port=url.port, user=url.username, database=url.database
-        )
+        conn = await mesh.database("identity")
         try:
             return await conn.fetchrow("SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL")
         finally:

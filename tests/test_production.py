@@ -7,15 +7,20 @@ import sys
 from tests.conftest import ADMIN_PASSWORD, KEY_PASSPHRASE, service_log
 
 
-def start_identity(**env: str) -> subprocess.CompletedProcess:
+def start(service: str, **env: str) -> subprocess.CompletedProcess:
+    """Starts a service with only `env` set (its database unreachable) and waits for it to exit."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("BARABA_")}
     return subprocess.run(
-        [sys.executable, "-m", "services.identity.server"],
-        env={**base, "BARABA_IDENTITY_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/never", **env},
+        [sys.executable, "-m", f"services.{service}.server"],
+        env={**base, f"BARABA_{service.upper()}_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/never", **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def start_identity(**env: str) -> subprocess.CompletedProcess:
+    return start("identity", **env)
 
 
 def test_production_refuses_to_start_without_a_key_passphrase():
@@ -45,3 +50,8 @@ def test_secrets_never_reach_the_logs(mesh, http, admin):
     for secret in (ADMIN_PASSWORD, KEY_PASSPHRASE, "a-wrong-password", session["refresh_token"], session["token"]):
         assert secret not in logs
     assert '"rpc": "/baraba.identity.v1.AuthService/Login"' in logs  # the logs are there, just clean
+
+
+def test_the_scanner_refuses_production_without_a_sealing_key():
+    done = start("scanner", BARABA_ENV="production")
+    assert done.returncode == 2 and "BARABA_SEALING_KEY must be set" in done.stderr

@@ -1,12 +1,14 @@
 """The scanner through the edge, as a browser or curl uses it: upload (raw and multipart),
 review, VIES, batches, approval into the ledger, and company isolation."""
 
+import asyncio
 import json
 import time
 import uuid
 
 import pytest
 
+from tests.azure_standin import KEY, AzureStandIn, running_azure_standin
 from tests.conftest import bearer, login, service_log
 from tests.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices
 
@@ -263,3 +265,37 @@ def test_cancelling_a_batch_stops_the_remaining_files(http, admin, company):
     time.sleep(2)  # nothing keeps working on it afterwards
     later = http.get(f"/api/scan/sessions/{session['id']}", params={"company_id": company}, headers=admin).json()
     assert [i["status"] for i in later["invoices"]] == statuses
+
+
+def test_a_company_that_configures_azure_is_read_by_azure(http, admin, company, mesh):
+    with running_azure_standin() as endpoint:
+        settings = http.put(
+            f"/api/companies/{company}/scanner-settings", headers=admin, json={"engine": "azure", "azure_endpoint": endpoint, "azure_key": KEY}
+        )
+        assert settings.status_code == 200, settings.text
+        assert KEY not in settings.text  # the key is write-only
+        try:
+            reply = upload(http, admin, company, render_pdf(SALE), name="f.pdf")
+            assert reply.status_code == 200, reply.text
+            assert reply.json()["source"] == "azure"
+            assert fields(reply)["total"] == "270.72" and fields(reply)["supplier_vat_number"] == "BG203456783"
+            assert AzureStandIn.received[-1][1] == "application/pdf"
+        finally:
+            http.put(f"/api/companies/{company}/scanner-settings", headers=admin, json={"engine": "local"})
+    assert upload(http, admin, company, render_pdf(SALE), name="f.pdf").json()["source"] == "text_layer"
+    assert KEY not in service_log(mesh, "scanner")
+
+
+def test_the_azure_key_is_sealed_in_the_database(http, admin, company, mesh):
+    http.put(f"/api/companies/{company}/scanner-settings", headers=admin, json={"engine": "local", "azure_endpoint": "https://x.example", "azure_key": KEY})
+
+    async def stored() -> str:
+        conn = await mesh.database("scanner")
+        try:
+            return await conn.fetchval("SELECT azure_key FROM recognition_settings WHERE company_id = $1", uuid.UUID(company))
+        finally:
+            await conn.close()
+
+    sealed = asyncio.run(stored())
+    assert sealed.startswith("sealed:v1:") and KEY not in sealed
+    assert http.get(f"/api/companies/{company}/scanner-settings", headers=admin).json()["azure_key_set"] is True

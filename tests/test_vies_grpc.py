@@ -6,18 +6,15 @@ import asyncio
 import random
 from datetime import UTC, date, datetime, timedelta
 
-import asyncpg
 import grpc
 import pytest
 from baraba.vies.v1 import vies_pb2 as pb
 from baraba.vies.v1 import vies_pb2_grpc as rpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from sqlalchemy.engine import make_url
 from stdnum.bg import vat as bg_vat
 from stdnum.gr import vat as gr_vat
 
-from services.kernel.settings import database_on
 from services.vies.remote import MAX_ATTEMPTS
 from tests.conftest import ADMIN, ADMIN_PASSWORD, login, service_log
 
@@ -45,10 +42,7 @@ def set_checked_at(mesh, vat_number: str, when: datetime) -> None:
     """Ages the cached answer for `vat_number`, as if VIES had answered at `when`."""
 
     async def run():
-        url = make_url(database_on(mesh.database_server, mesh.database_prefix + "vies"))
-        conn = await asyncpg.connect(
-            host=url.host or url.query.get("host"), port=url.port, user=url.username, password=url.password, database=url.database
-        )
+        conn = await mesh.database("vies")
         try:
             done = await conn.execute(
                 "UPDATE vat_checks SET checked_at = $1 WHERE country_code = $2 AND vat_number = $3", when, vat_number[:2], vat_number[2:]

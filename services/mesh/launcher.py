@@ -129,6 +129,10 @@ class Mesh:
         except OSError:
             return False
 
+    async def database(self, service: str) -> asyncpg.Connection:
+        """A connection to one service's database, for tests that look behind the API."""
+        return await connect(self.database_server, self.database_prefix + service)
+
     def exited(self) -> list[str]:
         """Names of children that have stopped on their own."""
         return [name for name, p in self.processes.items() if p.poll() is not None]
@@ -169,11 +173,15 @@ def scratch_mesh(database_server: str, workdir: Path, services: list[str], env: 
         asyncio.run(drop_databases(database_server, [prefix + name for name in services]))
 
 
+async def connect(server: str, database: str) -> asyncpg.Connection:
+    """A plain asyncpg connection to `database` on the server (TCP or unix-socket URL)."""
+    url = make_url(database_on(server, database))
+    host = url.host or url.query.get("host")
+    return await asyncpg.connect(host=host, port=url.port, user=url.username, password=url.password, database=database)
+
+
 async def drop_databases(server: str, names: list[str]) -> None:
-    url = make_url(database_on(server, "postgres"))
-    conn = await asyncpg.connect(
-        host=url.host or url.query.get("host"), port=url.port, user=url.username, password=url.password, database="postgres"
-    )
+    conn = await connect(server, "postgres")
     try:
         for name in names:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -4,11 +4,12 @@ where a company configures it), review, and booking into the ledger.
 Settings (besides the kernel's):
 BARABA_SCANNER_MAX_UPLOAD_MB   largest file accepted, in MB (20). The edge refuses bodies over
                                25 MiB before they reach the service.
+BARABA_SEALING_KEY             encrypts the companies' Azure keys at rest (required in production)
 """
 
 from baraba.scanner.v1 import scanner_pb2
 
-from services.kernel import db
+from services.kernel import db, sealing
 from services.kernel.auth import JwksKeySource, TokenVerifier
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import ConfigError, Settings, env
@@ -30,6 +31,7 @@ def max_upload_bytes() -> int:
 async def build(settings: Settings) -> MeshServer:
     if not reading.ocr_available():
         raise ConfigError("tesseract is not installed: run `make ocr` (apt-get install tesseract-ocr tesseract-ocr-bul)")
+    sealing.configure(settings)  # the companies' Azure keys are stored sealed
     await db.migrate("scanner", settings.database_url)
     engine = db.create_engine(settings.database_url)
     scanner = Scanner(db.session_factory(engine))

@@ -9,6 +9,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 
+from services.kernel.sealing import SealedText
+
 JSON_TYPE = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -74,5 +76,5 @@ class RecognitionSettings(Base):
     company_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     engine: Mapped[str] = mapped_column(String(10), default="local")
     azure_endpoint: Mapped[str] = mapped_column(String(500), default="")
-    azure_key: Mapped[str] = mapped_column(String(200), default="")
+    azure_key: Mapped[str] = mapped_column(SealedText, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
