@@ -66,6 +66,21 @@ def login(http, username: str, password: str) -> dict:
     return reply.json()
 
 
+def error_of(reply) -> dict:
+    """The JSON error body of a reply: google.rpc.Status, with at least code and message."""
+    assert reply.headers["content-type"].startswith("application/json"), reply.headers
+    body = reply.json()
+    assert set(body) >= {"code", "message"}, body
+    return body
+
+
+def field_violations(reply) -> dict[str, str]:
+    """field -> description, from the error's google.rpc.BadRequest detail."""
+    details = error_of(reply).get("details", [])
+    bad = [d for d in details if d["@type"].endswith("google.rpc.BadRequest")]
+    return {v["field"]: v["description"] for v in bad[0]["field_violations"]} if bad else {}
+
+
 def bearer(token: str) -> dict:
     return {"authorization": f"Bearer {token}"}
 

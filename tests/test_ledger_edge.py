@@ -6,20 +6,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import bearer, login
-
-
-def error_of(reply) -> dict:
-    assert reply.headers["content-type"].startswith("application/json"), reply.headers
-    body = reply.json()
-    assert set(body) >= {"code", "message"}, body
-    return body
-
-
-def field_violations(reply) -> dict[str, str]:
-    details = error_of(reply).get("details", [])
-    bad = [d for d in details if d["@type"].endswith("google.rpc.BadRequest")]
-    return {v["field"]: v["description"] for v in bad[0]["field_violations"]} if bad else {}
+from tests.conftest import bearer, error_of, field_violations, login
 
 
 def create_company(http, headers, **fields) -> dict:

@@ -22,6 +22,7 @@ from services.kernel.errors import (
     ResourceExhausted,
     Unauthenticated,
 )
+from services.kernel.fields import parse_uuid
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,6 @@ class SignIn:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _uuid(value: str, field: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise InvalidArgument.field(field, "must be a UUID") from None
 
 
 class Accounts:
@@ -230,7 +224,7 @@ class Accounts:
             return await self._user(db, user_id)
 
     async def _user(self, db: AsyncSession, user_id: str, lock: bool = False) -> User:
-        user = await db.get(User, _uuid(user_id), with_for_update={"of": User} if lock else None)
+        user = await db.get(User, parse_uuid(user_id), with_for_update={"of": User} if lock else None)
         if user is None:
             raise NotFound(f"user {user_id} not found")
         return user
@@ -319,7 +313,7 @@ class Accounts:
     # --- groups --------------------------------------------------------------------------
 
     async def _group(self, db: AsyncSession, group_id: str, field: str = "id") -> Group:
-        group = await db.get(Group, _uuid(group_id, field))
+        group = await db.get(Group, parse_uuid(group_id, field))
         if group is None:
             if field == "id":
                 raise NotFound(f"user group {group_id} not found")
@@ -373,18 +367,18 @@ class Accounts:
     async def list_grants(self, user_id: str = "", company_id: str = "") -> list[CompanyAccess]:
         query = select(CompanyAccess).order_by(CompanyAccess.created_at)
         if user_id:
-            query = query.where(CompanyAccess.user_id == _uuid(user_id, "user_id"))
+            query = query.where(CompanyAccess.user_id == parse_uuid(user_id, "user_id"))
         if company_id:
-            query = query.where(CompanyAccess.company_id == _uuid(company_id, "company_id"))
+            query = query.where(CompanyAccess.company_id == parse_uuid(company_id, "company_id"))
         async with self.sessions() as db:
             return list((await db.scalars(query)).unique())
 
     async def grant(self, user_id: str, company_id: str, is_default: bool) -> CompanyAccess:
         async with self.sessions() as db:
-            user = await db.get(User, _uuid(user_id, "user_id"))
+            user = await db.get(User, parse_uuid(user_id, "user_id"))
             if user is None:
                 raise InvalidArgument.field("user_id", f"no user has id {user_id}")
-            return await self._add_grant(db, user.id, _uuid(company_id, "company_id"), is_default)
+            return await self._add_grant(db, user.id, parse_uuid(company_id, "company_id"), is_default)
 
     async def _add_grant(self, db: AsyncSession, user_id: uuid.UUID, company_id: uuid.UUID, is_default: bool) -> CompanyAccess:
         if is_default:
@@ -400,13 +394,13 @@ class Accounts:
 
     async def revoke(self, grant_id: str) -> None:
         async with self.sessions.begin() as db:
-            result = await db.execute(delete(CompanyAccess).where(CompanyAccess.id == _uuid(grant_id)))
+            result = await db.execute(delete(CompanyAccess).where(CompanyAccess.id == parse_uuid(grant_id)))
             if result.rowcount == 0:
                 raise NotFound(f"company access {grant_id} not found")
 
     async def set_default(self, caller: Caller, grant_id: str) -> CompanyAccess:
         async with self.sessions() as db:
-            grant = await db.get(CompanyAccess, _uuid(grant_id))
+            grant = await db.get(CompanyAccess, parse_uuid(grant_id))
             if grant is None or str(grant.user_id) != caller.user_id:
                 raise NotFound(f"company access {grant_id} not found among your companies")
             await db.execute(update(CompanyAccess).where(CompanyAccess.user_id == grant.user_id).values(is_default=False))
@@ -422,14 +416,14 @@ class Accounts:
                     select(
                         exists().where(
                             CompanyAccess.user_id == uuid.UUID(caller.user_id),
-                            CompanyAccess.company_id == _uuid(company_id, "company_id"),
+                            CompanyAccess.company_id == parse_uuid(company_id, "company_id"),
                         )
                     )
                 )
             )
 
     async def claim(self, caller: Caller, company_id: str) -> CompanyAccess:
-        company = _uuid(company_id, "company_id")
+        company = parse_uuid(company_id, "company_id")
         async with self.sessions() as db:
             await db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:c))"), {"c": str(company)})
             if await db.scalar(select(exists().where(CompanyAccess.company_id == company))):

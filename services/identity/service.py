@@ -6,18 +6,11 @@ from baraba.identity.v1 import identity_pb2 as pb
 from baraba.identity.v1 import identity_pb2_grpc as rpc
 from google.api import httpbody_pb2
 from google.protobuf import empty_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.identity.accounts import Accounts, SignIn, permission_flags
 from services.identity.store import PERMISSION_FLAGS, CompanyAccess, Group, User
 from services.kernel.auth import current_caller
-
-
-def _ts(value) -> Timestamp:
-    ts = Timestamp()
-    if value is not None:
-        ts.FromDatetime(value)
-    return ts
+from services.kernel.fields import timestamp
 
 
 def _permissions(group: Group) -> pb.Permissions:
@@ -35,8 +28,8 @@ def user_message(user: User) -> pb.User:
         group_id=str(user.group_id),
         group_name=user.group.name,
         permissions=_permissions(user.group),
-        created_at=_ts(user.created_at),
-        updated_at=_ts(user.updated_at),
+        created_at=timestamp(user.created_at),
+        updated_at=timestamp(user.updated_at),
     )
 
 
@@ -47,7 +40,7 @@ def group_message(group: Group, members: int) -> pb.UserGroup:
         description=group.description,
         permissions=_permissions(group),
         member_count=members,
-        created_at=_ts(group.created_at),
+        created_at=timestamp(group.created_at),
     )
 
 
@@ -58,7 +51,7 @@ def grant_message(grant: CompanyAccess) -> pb.CompanyAccess:
         username=grant.user.username,
         company_id=str(grant.company_id),
         is_default=grant.is_default,
-        created_at=_ts(grant.created_at),
+        created_at=timestamp(grant.created_at),
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from services.kernel import clients
 from services.kernel.auth import current_caller
 from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound, ServiceError, Unavailable
+from services.kernel.fields import parse_uuid
 from services.scanner import azure, booking, extraction, reading
 from services.scanner.extraction import Extraction, Found
 from services.scanner.store import RecognitionSettings, ScannedInvoice, ScanSession
@@ -26,13 +27,6 @@ log = logging.getLogger(__name__)
 
 DONE = ("PENDING", "APPROVED", "REJECTED", "FAILED", "CANCELLED")
 LEDGER_TIMEOUT = 10.0
-
-
-def _uuid(value: str, field: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise InvalidArgument.field(field, "must be a UUID") from None
 
 
 class Scanner:
@@ -111,7 +105,7 @@ class Scanner:
     def _new_row(self, company_id: str, upload: UploadedFile, session_id=None, position=0) -> ScannedInvoice:
         return ScannedInvoice(
             id=uuid.uuid4(),
-            company_id=_uuid(company_id, "company_id"),
+            company_id=parse_uuid(company_id, "company_id"),
             session_id=session_id,
             position=position,
             file_name=upload.name,
@@ -129,7 +123,7 @@ class Scanner:
     # --- batches ----------------------------------------------------------------------------
 
     async def start_session(self, company_id: str, uploads: list[UploadedFile]) -> uuid.UUID:
-        session = ScanSession(id=uuid.uuid4(), company_id=_uuid(company_id, "company_id"), status="PROCESSING", created_by=current_caller().user_id)
+        session = ScanSession(id=uuid.uuid4(), company_id=parse_uuid(company_id, "company_id"), status="PROCESSING", created_by=current_caller().user_id)
         async with self.sessions.begin() as db:
             db.add(session)
             await db.flush()
@@ -174,7 +168,7 @@ class Scanner:
 
     async def session(self, company_id: str, session_id: str, with_invoices: bool = True):
         async with self.sessions() as db:
-            session = await db.get(ScanSession, _uuid(session_id))
+            session = await db.get(ScanSession, parse_uuid(session_id))
             if session is None or str(session.company_id) != company_id:
                 raise NotFound(f"scan session {session_id} not found")
             rows = (await db.scalars(select(ScannedInvoice).where(ScannedInvoice.session_id == session.id).order_by(ScannedInvoice.position))).all()
@@ -182,7 +176,7 @@ class Scanner:
 
     async def list_sessions(self, company_id: str, limit: int, before: tuple | None):
         async with self.sessions() as db:
-            query = select(ScanSession).where(ScanSession.company_id == _uuid(company_id, "company_id"))
+            query = select(ScanSession).where(ScanSession.company_id == parse_uuid(company_id, "company_id"))
             if before:
                 query = query.where((ScanSession.created_at, ScanSession.id) < (datetime.fromisoformat(before[0]), uuid.UUID(before[1])))
             sessions = (await db.scalars(query.order_by(ScanSession.created_at.desc(), ScanSession.id.desc()).limit(limit + 1))).all()
@@ -230,7 +224,7 @@ class Scanner:
 
     async def get(self, company_id: str, invoice_id: str, with_file: bool = False) -> ScannedInvoice:
         async with self.sessions() as db:
-            query = select(ScannedInvoice).where(ScannedInvoice.id == _uuid(invoice_id), ScannedInvoice.company_id == _uuid(company_id, "company_id"))
+            query = select(ScannedInvoice).where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
             if with_file:
                 from sqlalchemy.orm import undefer
 
@@ -241,7 +235,7 @@ class Scanner:
         return row
 
     async def list(self, company_id: str, status: str, limit: int, before: tuple | None) -> list[ScannedInvoice]:
-        query = select(ScannedInvoice).where(ScannedInvoice.company_id == _uuid(company_id, "company_id"))
+        query = select(ScannedInvoice).where(ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
         if status:
             query = query.where(ScannedInvoice.status == status)
         if before:
@@ -250,9 +244,9 @@ class Scanner:
             return list((await db.scalars(query.order_by(ScannedInvoice.created_at.desc(), ScannedInvoice.id.desc()).limit(limit + 1))).all())
 
     async def next_pending(self, company_id: str, current_id: str) -> ScannedInvoice:
-        query = select(ScannedInvoice).where(ScannedInvoice.company_id == _uuid(company_id, "company_id"), ScannedInvoice.status == "PENDING")
+        query = select(ScannedInvoice).where(ScannedInvoice.company_id == parse_uuid(company_id, "company_id"), ScannedInvoice.status == "PENDING")
         if current_id:
-            query = query.where(ScannedInvoice.id != _uuid(current_id, "current_id"))
+            query = query.where(ScannedInvoice.id != parse_uuid(current_id, "current_id"))
         async with self.sessions() as db:
             row = await db.scalar(query.order_by(ScannedInvoice.created_at, ScannedInvoice.id).limit(1))
         if row is None:
@@ -262,7 +256,7 @@ class Scanner:
     async def _change(self, company_id: str, invoice_id: str, change, allowed=("PENDING",)) -> ScannedInvoice:
         async with self.sessions.begin() as db:
             row = await db.scalar(
-                select(ScannedInvoice).where(ScannedInvoice.id == _uuid(invoice_id), ScannedInvoice.company_id == _uuid(company_id, "company_id"))
+                select(ScannedInvoice).where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
                 .with_for_update()
             )
             if row is None:
@@ -302,7 +296,7 @@ class Scanner:
 
     async def delete(self, company_id: str, invoice_id: str) -> None:
         async with self.sessions.begin() as db:
-            row = await db.scalar(select(ScannedInvoice).where(ScannedInvoice.id == _uuid(invoice_id), ScannedInvoice.company_id == _uuid(company_id, "company_id")).with_for_update())
+            row = await db.scalar(select(ScannedInvoice).where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id")).with_for_update())
             if row is None:
                 raise NotFound(f"scanned invoice {invoice_id} not found")
             if row.status == "APPROVED":
@@ -315,14 +309,14 @@ class Scanner:
 
     async def settings(self, company_id: str) -> RecognitionSettings:
         async with self.sessions() as db:
-            found = await db.get(RecognitionSettings, _uuid(company_id, "company_id"))
-        return found or RecognitionSettings(company_id=_uuid(company_id, "company_id"), engine="local", azure_endpoint="", azure_key="")
+            found = await db.get(RecognitionSettings, parse_uuid(company_id, "company_id"))
+        return found or RecognitionSettings(company_id=parse_uuid(company_id, "company_id"), engine="local", azure_endpoint="", azure_key="")
 
     async def update_settings(self, company_id: str, engine: str, endpoint: str, key: str) -> RecognitionSettings:
         async with self.sessions.begin() as db:
-            row = await db.get(RecognitionSettings, _uuid(company_id, "company_id"), with_for_update=True)
+            row = await db.get(RecognitionSettings, parse_uuid(company_id, "company_id"), with_for_update=True)
             if row is None:
-                row = RecognitionSettings(company_id=_uuid(company_id, "company_id"), azure_key="")
+                row = RecognitionSettings(company_id=parse_uuid(company_id, "company_id"), azure_key="")
                 db.add(row)
             row.engine, row.azure_endpoint = engine, endpoint
             if key:

@@ -1,6 +1,8 @@
 """The scanner's servicers: proto <-> Scanner, nothing else. Every RPC is company-scoped and
 checks the caller's grant for the company before anything else."""
 
+from datetime import datetime
+
 from baraba.scanner.v1 import scanner_pb2 as pb
 from baraba.scanner.v1 import scanner_pb2_grpc as rpc
 from google.api import httpbody_pb2
@@ -10,6 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.kernel import paging
 from services.kernel.companies import require_company_access
 from services.kernel.errors import InvalidArgument
+from services.kernel.fields import timestamp
 from services.scanner.scanning import DONE, Scanner
 from services.scanner.store import ScannedInvoice, ScanSession
 from services.scanner.uploads import files_of
@@ -17,14 +20,6 @@ from services.scanner.uploads import files_of
 STATUS = {name.removeprefix("INVOICE_STATUS_"): value for name, value in pb.InvoiceStatus.items()}
 SESSION_STATUS = {name.removeprefix("SESSION_STATUS_"): value for name, value in pb.SessionStatus.items()}
 DIRECTION = {"PURCHASE": pb.DIRECTION_PURCHASE, "SALE": pb.DIRECTION_SALE}
-
-
-def _ts(value) -> Timestamp | None:
-    if value is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
 
 
 def invoice_message(row: ScannedInvoice) -> pb.ScannedInvoice:
@@ -61,17 +56,13 @@ def invoice_message(row: ScannedInvoice) -> pb.ScannedInvoice:
         counterpart_id=row.counterpart_id,
         reject_reason=row.reject_reason,
         error=row.error,
-        created_at=_ts(row.created_at),
-        updated_at=_ts(row.updated_at),
+        created_at=timestamp(row.created_at),
+        updated_at=timestamp(row.updated_at),
     )
 
 
 def _iso_ts(value: str | None) -> Timestamp | None:
-    if not value:
-        return None
-    from datetime import datetime
-
-    return _ts(datetime.fromisoformat(value))
+    return timestamp(datetime.fromisoformat(value)) if value else None
 
 
 def session_message(session: ScanSession, statuses: list[str], rows: list[ScannedInvoice] | None = None) -> pb.ScanSession:
@@ -86,8 +77,8 @@ def session_message(session: ScanSession, statuses: list[str], rows: list[Scanne
         failed_files=sum(s == "FAILED" for s in statuses),
         progress_percent=100 if total == 0 else done * 100 // total,
         invoices=[invoice_message(r) for r in rows or []],
-        created_at=_ts(session.created_at),
-        completed_at=_ts(session.completed_at),
+        created_at=timestamp(session.created_at),
+        completed_at=timestamp(session.completed_at),
     )
 
 
