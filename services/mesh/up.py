@@ -92,7 +92,7 @@ def main() -> None:
         f"""
 Baraba mesh is up.
   edge (REST + gRPC)  {edge_url}
-  identity (gRPC)     localhost:{ports['identity']}
+  services (gRPC)     {', '.join(f"{n} :{ports[n]}" for n in SERVICES)}
   logs                {mesh.workdir / 'logs'}/
   VIES                {env("BARABA_VIES_URL", "the European Commission's VIES")}{f" (stand-in, pid {standin.pid})" if standin else ""}
   metrics             {', '.join(f"{n} :{ports[n + '_metrics']}/metrics" for n in SERVICES)}, edge 127.0.0.1:{ports['edge_admin']}/stats/prometheus
