@@ -127,6 +127,16 @@ def test_company_access_check_and_claim_for_services(identity_channel, http, new
     assert taken.value.code() == grpc.StatusCode.ALREADY_EXISTS
 
 
+    # Releasing a deleted company's grants needs access to it, not only the permission.
+    other_admin, other_password = new_user("administrators")
+    outsider = login(http, other_admin["username"], other_password)["token"]
+    with pytest.raises(grpc.RpcError) as outside:
+        stub.ReleaseCompany(pb.ReleaseCompanyRequest(company_id=company), metadata=auth(outsider))
+    assert outside.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    stub.ReleaseCompany(pb.ReleaseCompanyRequest(company_id=company), metadata=auth(admin_token))
+    assert not stub.CheckCompanyAccess(pb.CheckCompanyAccessRequest(company_id=company), metadata=auth(admin_token)).allowed
+
+
 def test_prometheus_metrics_count_rpcs_by_code(mesh, http):
     http.post("/api/auth/login", json={"username": ADMIN, "password": "wrong-for-metrics"})
     metrics = httpx.get(f"http://127.0.0.1:{mesh.ports['identity_metrics']}/metrics").text

@@ -19,6 +19,7 @@ from services.kernel.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
+    PermissionDenied,
     ResourceExhausted,
     Unauthenticated,
 )
@@ -433,6 +434,16 @@ class Accounts:
                 select(exists().where(CompanyAccess.user_id == user_id, CompanyAccess.is_default))
             )
             return await self._add_grant(db, user_id, company, is_default=not has_default)
+
+
+    async def release(self, caller: Caller, company_id: str) -> None:
+        company = parse_uuid(company_id, "company_id")
+        async with self.sessions.begin() as db:
+            if not await db.scalar(
+                select(exists().where(CompanyAccess.user_id == uuid.UUID(caller.user_id), CompanyAccess.company_id == company))
+            ):
+                raise PermissionDenied(f"you have no access to company {company_id}", reason="NO_COMPANY_ACCESS")
+            await db.execute(delete(CompanyAccess).where(CompanyAccess.company_id == company))
 
 
 class IdentityVerifier(TokenVerifier):

@@ -194,3 +194,7 @@ class CompanyAccessServicer(rpc.CompanyAccessServiceServicer):
 
     async def ClaimCompany(self, request, context):
         return grant_message(await self.accounts.claim(current_caller(), request.company_id))
+
+    async def ReleaseCompany(self, request, context):
+        await self.accounts.release(current_caller(), request.company_id)
+        return empty_pb2.Empty()

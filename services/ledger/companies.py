@@ -184,3 +184,4 @@ class Companies:
                 await conn.execute(delete(COMPANIES).where(COMPANIES.c.id == cid))
             except IntegrityError:  # an entry was created meanwhile
                 raise FailedPrecondition("the company has journal entries and cannot be deleted", reason="COMPANY_HAS_ENTRIES") from None
+        await self.peers.release_company(cid)

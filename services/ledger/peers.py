@@ -2,6 +2,7 @@
 identity for company grants, vies for VAT number checks. Their failures become errors that
 say which service failed and what happened to the request."""
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from baraba.vies.v1 import vies_pb2, vies_pb2_grpc
 
 from services.kernel import clients
 from services.kernel.errors import AlreadyExists, InvalidArgument, PermissionDenied, ServiceError, Unavailable
+
+log = logging.getLogger(__name__)
 
 _UNREACHABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED}
 
@@ -51,6 +54,14 @@ class Peers:
             await stub.ClaimCompany(identity_pb2.ClaimCompanyRequest(company_id=str(company_id)), **clients.call_options())
         except grpc.aio.AioRpcError as exc:
             raise _error("identity", exc, "the company was not created") from None
+
+    async def release_company(self, company_id: uuid.UUID) -> None:
+        """Best effort, after the company is gone: a grant left behind leads nowhere."""
+        stub = clients.stub(identity_pb2_grpc.CompanyAccessServiceStub, "identity")
+        try:
+            await stub.ReleaseCompany(identity_pb2.ReleaseCompanyRequest(company_id=str(company_id)), **clients.call_options())
+        except grpc.aio.AioRpcError as exc:
+            log.warning("the grants of a deleted company stay in identity", extra={"company_id": str(company_id), "code": exc.code().name})
 
     async def check_vat(self, vat_number: str) -> VatCheck:
         stub = clients.stub(vies_pb2_grpc.ViesServiceStub, "vies")

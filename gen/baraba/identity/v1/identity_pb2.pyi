@@ -335,3 +335,9 @@ class ClaimCompanyRequest(_message.Message):
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     def __init__(self, company_id: _Optional[str] = ...) -> None: ...
+
+class ReleaseCompanyRequest(_message.Message):
+    __slots__ = ("company_id",)
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    def __init__(self, company_id: _Optional[str] = ...) -> None: ...

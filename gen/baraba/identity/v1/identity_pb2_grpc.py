@@ -1001,6 +1001,11 @@ class CompanyAccessServiceStub:
                 request_serializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ClaimCompanyRequest.SerializeToString,
                 response_deserializer=baraba_dot_identity_dot_v1_dot_identity__pb2.CompanyAccess.FromString,
                 _registered_method=True)
+        self.ReleaseCompany = channel.unary_unary(
+                '/baraba.identity.v1.CompanyAccessService/ReleaseCompany',
+                request_serializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ReleaseCompanyRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
 
 
 class CompanyAccessServiceServicer:
@@ -1055,6 +1060,14 @@ class CompanyAccessServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReleaseCompany(self, request, context):
+        """For the ledger: removes every grant of a company the caller has just deleted.
+        Refused unless the caller has access to that company.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CompanyAccessServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1092,6 +1105,11 @@ def add_CompanyAccessServiceServicer_to_server(servicer, server):
                     servicer.ClaimCompany,
                     request_deserializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ClaimCompanyRequest.FromString,
                     response_serializer=baraba_dot_identity_dot_v1_dot_identity__pb2.CompanyAccess.SerializeToString,
+            ),
+            'ReleaseCompany': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseCompany,
+                    request_deserializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ReleaseCompanyRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1284,6 +1302,33 @@ class CompanyAccessService:
             '/baraba.identity.v1.CompanyAccessService/ClaimCompany',
             baraba_dot_identity_dot_v1_dot_identity__pb2.ClaimCompanyRequest.SerializeToString,
             baraba_dot_identity_dot_v1_dot_identity__pb2.CompanyAccess.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseCompany(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/baraba.identity.v1.CompanyAccessService/ReleaseCompany',
+            baraba_dot_identity_dot_v1_dot_identity__pb2.ReleaseCompanyRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,
