@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet '.[test]'
 	site=$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') && \
 	  printf '%s\n%s\n' "$(CURDIR)" "$(CURDIR)/gen" > "$$site/baraba-mesh.pth"
 	touch $@

@@ -53,3 +53,19 @@ async def new_company(http: httpx.AsyncClient, headers: dict, name: str) -> tupl
     company_id = reply.json()["id"]
     accounts = await http.get(f"/api/companies/{company_id}/accounts", headers=headers, params={"page_size": 500})
     return company_id, {a["code"]: a["id"] for a in accounts.json()["accounts"]}
+
+
+def database_cpu_seconds(mesh: Mesh, name: str = "ledger") -> float:
+    """CPU time used so far by the PostgreSQL backends serving a service's database (its pool's
+    connections; the server's shared WAL writer and checkpointer are not counted)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    marker = f" {mesh.database_prefix}{name} ".encode()
+    used = 0.0
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "cmdline").read_bytes():
+                fields = (proc / "stat").read_text().rpartition(")")[2].split()
+                used += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            continue  # the backend ended meanwhile
+    return used

@@ -72,8 +72,8 @@ async def run(mesh, entries: int) -> None:
             before, cpu_before = rss_mb(mesh), cpu_seconds(mesh)["ledger"]
             started = time.perf_counter()
             received = 0
-            async for _ in stub.StreamVatEntries(request, metadata=metadata):
-                received += 1
+            async for batch in stub.StreamVatEntries(request, metadata=metadata):
+                received += len(batch.entries)
             elapsed = time.perf_counter() - started
             after, cpu = rss_mb(mesh), cpu_seconds(mesh)["ledger"] - cpu_before
         print(f"{received} entries via {target:<6} in {elapsed:5.2f} s ({received / elapsed:7.0f}/s), ledger CPU {cpu:5.2f} s;"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from baraba.ledger.v1 import ledger_pb2
 from vat_scenario import CHOICES, COMPANY, ENTRIES, PERIOD, bg, entry
 
 from services.vat import layouts
@@ -63,6 +64,14 @@ def test_the_month_gives_the_hand_written_files_byte_for_byte():
     assert sorted(files) == sorted(FILES)
     for name in FILES:
         assert files[name] == (GOLDEN / name).read_bytes(), name
+
+
+def test_ledgers_messages_give_the_same_files_as_the_entries_they_mirror():
+    """The service hands ledger's VatLedgerEntry messages to the writers as they arrive (no copy
+    per entry), so they must have VatEntry's fields and read exactly as VatEntry does."""
+    assert [f.name for f in ledger_pb2.VatLedgerEntry.DESCRIPTOR.fields] == [f.name for f in dataclasses.fields(VatEntry)]
+    messages = [ledger_pb2.VatLedgerEntry(**dataclasses.asdict(e)) for e in ENTRIES]
+    assert generate(messages, choices=CHOICES)[0] == generate()[0]
 
 
 def test_the_golden_files_match_their_field_lists():

@@ -66,26 +66,57 @@ def _rules(field: FieldDescriptor) -> validate_pb2.FieldRules | None:
     return options.Extensions[validate_pb2.rules] if options.HasExtension(validate_pb2.rules) else None
 
 
-def _check_message(message: Message, prefix: str, out: list[FieldViolation]) -> None:
-    for field in message.DESCRIPTOR.fields:
-        path = prefix + field.name
+class _StringRules:
+    """StringRules read once into plain attributes (None where unset): reading a protobuf
+    field costs more than the check itself."""
+
+    def __init__(self, r: validate_pb2.StringRules):
+        self.ignore_empty = r.ignore_empty
+        for name in ("len", "min_len", "max_len", "prefix"):
+            setattr(self, name, getattr(r, name) if r.HasField(name) else None)
+        self.pattern = r.pattern if r.HasField("pattern") else None
+        self.regex = re.compile(r.pattern) if r.HasField("pattern") else None
+        self.email, self.uuid = r.email, r.uuid
+        self.in_, self.not_in = tuple(getattr(r, "in")), frozenset(r.not_in)
+
+
+# (field, name, rules, is_repeated, is_message, has_presence, string rules if a string field)
+_FieldPlan = tuple[FieldDescriptor, str, validate_pb2.FieldRules | None, bool, bool, bool, _StringRules | None]
+
+
+@cache
+def _plan(descriptor: Descriptor) -> tuple[_FieldPlan, ...]:
+    """What checking a message of this type needs to know of each field, worked out once: every
+    RPC runs through here. Fields without rules that hold no message are left out."""
+    plan = []
+    for field in descriptor.fields:
         rules = _rules(field)
-        is_repeated = field.is_repeated
         is_message = field.message_type is not None and not field.message_type.GetOptions().map_entry
+        if rules is not None or is_message:
+            strings = _StringRules(rules.string) if rules is not None and rules.WhichOneof("type") == "string" else None
+            plan.append((field, field.name, rules, field.is_repeated, is_message, field.has_presence, strings))
+    return tuple(plan)
+
+
+def _check_message(message: Message, prefix: str, out: list[FieldViolation]) -> None:
+    for field, name, rules, is_repeated, is_message, has_presence, strings in _plan(message.DESCRIPTOR):
+        path = prefix + name
         if is_repeated:
-            values = getattr(message, field.name)
+            values = getattr(message, name)
             if rules is not None:
                 _check_repeated(values, rules, path, out)
             if is_message:
                 for i, item in enumerate(values):
                     _check_message(item, f"{path}[{i}].", out)
             continue
-        if field.has_presence and not message.HasField(field.name):
+        if has_presence and not message.HasField(name):
             if rules is not None and rules.message.required:
                 out.append(FieldViolation(path, "is required"))
             continue
-        value = getattr(message, field.name)
-        if rules is not None:
+        value = getattr(message, name)
+        if strings is not None:
+            _check_string(value, strings, path, out)
+        elif rules is not None:
             _check_value(value, field, rules, path, out)
         if is_message:
             _check_message(value, path + ".", out)
@@ -109,7 +140,7 @@ def _check_repeated(values, rules: validate_pb2.FieldRules, path: str, out: list
 def _check_value(value, field, rules: validate_pb2.FieldRules, path: str, out: list[FieldViolation]) -> None:
     kind = rules.WhichOneof("type")
     if kind == "string":
-        _check_string(value, rules.string, path, out)
+        _check_string(value, _StringRules(rules.string), path, out)
     elif kind in _NUMBER_KINDS:
         _check_number(value, getattr(rules, kind), path, out)
     elif kind == "enum":
@@ -120,27 +151,27 @@ def _check_value(value, field, rules: validate_pb2.FieldRules, path: str, out: l
             out.append(FieldViolation(path, "is not an allowed value"))
 
 
-def _check_string(value: str, r: validate_pb2.StringRules, path: str, out: list[FieldViolation]) -> None:
+def _check_string(value: str, r: _StringRules, path: str, out: list[FieldViolation]) -> None:
     if r.ignore_empty and value == "":
         return
     found: list[str] = []
     length = len(value)
-    if r.HasField("len") and length != r.len:
+    if r.len is not None and length != r.len:
         found.append(f"must be exactly {r.len} characters")
-    if r.HasField("min_len") and length < r.min_len:
+    if r.min_len is not None and length < r.min_len:
         found.append(f"must be at least {r.min_len} characters")
-    if r.HasField("max_len") and length > r.max_len:
+    if r.max_len is not None and length > r.max_len:
         found.append(f"must be at most {r.max_len} characters")
-    if r.HasField("prefix") and not value.startswith(r.prefix):
+    if r.prefix is not None and not value.startswith(r.prefix):
         found.append(f"must start with {r.prefix!r}")
-    if r.HasField("pattern") and not re.search(r.pattern, value):
+    if r.regex is not None and not r.regex.search(value):
         found.append(f"has an invalid format (expected {r.pattern})")
     if r.email and not _EMAIL.match(value):
         found.append("must be a valid e-mail address")
     if r.uuid and not _UUID.match(value):
         found.append("must be a UUID")
-    if getattr(r, "in") and value not in getattr(r, "in"):
-        found.append(f"must be one of {', '.join(getattr(r, 'in'))}")
+    if r.in_ and value not in r.in_:
+        found.append(f"must be one of {', '.join(r.in_)}")
     if value in r.not_in:
         found.append(f"must not be {value!r}")
     # An empty value breaks every rule at once; one plain word says it best.

@@ -23,6 +23,7 @@ from services.ledger.peers import Peers
 from services.ledger.service import AccountServicer, CompanyServicer, CounterpartServicer, JournalEntryServicer, VatRateServicer
 from services.ledger.store import IDEMPOTENCY_KEYS
 from services.ledger.vat_rates import VatRates
+from services.ledger.vat_stream import VatStream
 
 
 async def build(settings: Settings) -> MeshServer:
@@ -42,7 +43,7 @@ async def build(settings: Settings) -> MeshServer:
     server.add(services["AccountService"], AccountServicer(Accounts(engine)))
     server.add(services["CounterpartService"], CounterpartServicer(Counterparts(engine, peers)))
     server.add(services["VatRateService"], VatRateServicer(VatRates(engine)))
-    server.add(services["JournalEntryService"], JournalEntryServicer(JournalEntries(engine)))
+    server.add(services["JournalEntryService"], JournalEntryServicer(JournalEntries(engine), VatStream(engine)))
     server.on_stop(clients.close_all)
     server.on_stop(engine.dispose)
     return server

@@ -14,6 +14,7 @@ from services.ledger.counterparts import Counterparts
 from services.ledger.entries import ENTRY_FIELDS, LINE_FIELDS, Entry, JournalEntries
 from services.ledger.values import iso, money, percent
 from services.ledger.vat_rates import VatRates
+from services.ledger.vat_stream import VatStream
 
 
 def _ts(value) -> Timestamp | None:
@@ -269,32 +270,15 @@ def entry_message(entry: Entry) -> pb.JournalEntry:
     )
 
 
-def vat_ledger_message(row: Mapping) -> pb.VatLedgerEntry:
-    return pb.VatLedgerEntry(
-        entry_id=str(row["id"]),
-        entry_number=str(row["number"]),
-        document_type=row["document_type"],
-        document_number=row["document_number"],
-        document_date=iso(row["document_date"]),
-        vat_date=iso(row["vat_date"]),
-        description=row["description"],
-        purchase_operation=row["purchase_operation"],
-        sales_operation=row["sales_operation"],
-        tax_base=money(row["tax_base"]),
-        vat_amount=money(row["vat_amount"]),
-        vat_rate=percent(row["vat_rate"]),
-        currency=row["currency"],
-        counterpart_name=row["counterpart_name"] or "",
-        counterpart_city=row["counterpart_city"] or "",
-        counterpart_country=row["counterpart_country"] or "",
-        counterpart_vat_number=row["counterpart_vat_number"] or "",
-        counterpart_eik=row["counterpart_eik"] or "",
-    )
+def vat_ledger_batch(rows) -> pb.VatLedgerEntryBatch:
+    """Rows of the VAT stream: every column is already a field of VatLedgerEntry, as text."""
+    return pb.VatLedgerEntryBatch(entries=[pb.VatLedgerEntry(**row) for row in rows])
 
 
 class JournalEntryServicer(rpc.JournalEntryServiceServicer):
-    def __init__(self, entries: JournalEntries):
+    def __init__(self, entries: JournalEntries, vat_stream: VatStream):
         self.entries = entries
+        self.vat_stream = vat_stream
 
     async def ListJournalEntries(self, request, context):
         filters = {
@@ -329,5 +313,5 @@ class JournalEntryServicer(rpc.JournalEntryServiceServicer):
         return entry_message(await self.entries.unpost(request.company_id, request.id))
 
     async def StreamVatEntries(self, request, context):
-        async for row in self.entries.stream_vat_entries(request.company_id, request.period):
-            yield vat_ledger_message(row)
+        async for rows in self.vat_stream.batches(request.company_id, request.period):
+            yield vat_ledger_batch(rows)

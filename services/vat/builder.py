@@ -1,6 +1,8 @@
 """Builds a month's VAT return from its entries, one entry at a time: the sales and purchase
-ledgers are written record by record to the given binary streams while the return's sums and
-the VIES lines (one per customer) are kept; DEKLAR.TXT and VIES.TXT are written at the end.
+ledgers are written to the given binary streams a day of records at a time while the return's
+sums and the VIES lines (one per customer) are kept; DEKLAR.TXT and VIES.TXT are written at the
+end. A month can hold 100,000 documents, so ledger records go through compiled templates
+(fixed.Template) and carry only the amount columns they fill.
 
 Every entry is checked before it is written; all problems of the month are collected and
 reported together (ValidationFailed). Once a problem is found nothing more is written, and
@@ -17,22 +19,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from typing import BinaryIO
 
 from services.vat import fixed, layouts, operations
-from services.vat.fixed import CRLF, ENCODING, ZERO, Unwritable, money
-from services.vat.model import EURO_RATE, Choices, Company, Problem, ValidationFailed, VatEntry, period_currency
+from services.vat.fixed import CRLF, ENCODING, ZERO, Template, Unwritable, money
+from services.vat.model import EURO_RATE, Choices, Company, Problem, ValidationFailed, VatEntry, entry_label, period_currency
 
 MAX_PROBLEMS = 500
+COUNTERPARTIES_REMEMBERED = 10_000
 PERIOD = re.compile(r"^[0-9]{4}(0[1-9]|1[0-2])$")
 BG_VAT = re.compile(r"^BG[0-9]{9,10}$")
 NATIONAL_ID = re.compile(r"^([0-9]{9}|[0-9]{10}|[0-9]{13})$")  # ЕИК 9/13, ЕГН/ЛНЧ 10
 EGN = re.compile(r"^[0-9]{10}$")
 POSTCODE = re.compile(r"^[0-9]{4}$")
+SEPARATORS = re.compile(r"[\s.\-/]")  # written inside VAT numbers: "BG 175 074 752", "DE-123.456.789"
 NO_ID = "999999999999999"  # a foreign person with no Bulgarian or EU number
 EU_PREFIXES = layouts.EU_PREFIXES
 SALES_REPORT_NAME = "Физически лица"
 RETURN_FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
+PRODAGBI = Template(layouts.PRODAGBI)
+POKUPKI = Template(layouts.POKUPKI)
+SALES_BASE_TOTAL = frozenset(operations.SALES_BASE_TOTAL)
+SALES_VAT_TOTAL = frozenset(operations.SALES_VAT_TOTAL)
 
 
 @dataclass
@@ -51,9 +60,11 @@ class Generated:
 
 @dataclass
 class _Record:
-    """One ledger record ready to write."""
+    """One ledger record ready to write: its fields as the template takes them, and the
+    amounts it adds to the return (only the columns it fills)."""
 
     values: dict
+    amounts: dict[str, Decimal]
     in_return: bool
 
 
@@ -70,6 +81,12 @@ def _decimal(value: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
+
+
+def _texts(columns: tuple[str, ...], amounts: dict[str, Decimal]) -> dict[str, str]:
+    """Every amount column of a record as the template takes it: the filled ones (in cents,
+    never -0.00: see money()) as "1234.50", the rest "0.00"."""
+    return {**dict.fromkeys(columns, "0.00"), **{code: f"{value:.2f}" for code, value in amounts.items()}}
 
 
 def mm_yyyy(period: str) -> str:
@@ -93,8 +110,13 @@ class ReturnBuilder:
         self.vies_lines: dict[str, list[Decimal]] = {}  # customer VAT number -> goods, triangular, services
         self.has_vies = False
         self.converted = 0
+        self._period_number = int(period) if self.currency else 0
+        self._counterparties: dict[tuple, tuple[str, str]] = {}
         self._day: date | None = None
-        self._day_entries: list[tuple[tuple, VatEntry]] = []
+        self._day_text = ""  # the day as the ledgers write it, dd/mm/yyyy
+        self._day_entries: list[tuple[tuple, str | None, VatEntry]] = []
+        self._sales_lines: list[str] = []  # the day's records, written when the day is done
+        self._purchase_lines: list[str] = []
         if not self.currency:
             self._problem("request", "period", f"{period!r} is not a period YYYYMM")
         self._check_company()
@@ -127,27 +149,34 @@ class ReturnBuilder:
     # --- entries --------------------------------------------------------------------------
 
     def add(self, entry: VatEntry) -> None:
+        """Takes a VatEntry, or anything with its fields (ledger's VatLedgerEntry message)."""
         day = parse_iso_date(entry.document_date)
         if day is None:
-            self._problem(entry.label(), "document_date", "is not a date YYYY-MM-DD")
+            self._problem(entry_label(entry), "document_date", "is not a date YYYY-MM-DD")
             return
         if self._day is not None and day < self._day:
-            self._problem(entry.label(), "document_date", "entries must arrive in document-date order")
+            self._problem(entry_label(entry), "document_date", "entries must arrive in document-date order")
             return
         if day != self._day:
             self._flush_day()
             self._day = day
-        self._day_entries.append(((entry.document_type, self._document_number(entry) or ""), entry))
+            self._day_text = fixed.nap_date(day)
+        number = self._document_number(entry)
+        self._day_entries.append(((entry.document_type, number or ""), number, entry))
 
     def add_all(self, entries: Iterable[VatEntry]) -> None:
         for entry in entries:
             self.add(entry)
 
     def _flush_day(self) -> None:
-        self._day_entries.sort(key=lambda item: item[0])
-        for _, entry in self._day_entries:
-            self._write_entry(entry)
+        self._day_entries.sort(key=itemgetter(0))
+        for _, number, entry in self._day_entries:
+            self._write_entry(entry, number)
         self._day_entries = []
+        for lines, out in ((self._sales_lines, self._sales_out), (self._purchase_lines, self._purchases_out)):
+            if lines and not (self.problems or self.more_problems):
+                out.write("".join(lines).encode(ENCODING))
+            lines.clear()
 
     @staticmethod
     def _document_number(entry: VatEntry) -> str | None:
@@ -157,45 +186,44 @@ class ReturnBuilder:
             return number.zfill(10)
         return number if 0 < len(number) <= 20 else None
 
-    def _write_entry(self, entry: VatEntry) -> None:
+    def _write_entry(self, entry: VatEntry, number: str | None) -> None:
         found_before = len(self.problems) + self.more_problems
-        label = entry.label()
+        label = entry_label(entry)
         sales = purchases = None
         if not entry.sales_operation and not entry.purchase_operation:
             self._problem(label, "operation", "has neither a sales nor a purchase operation code")
         amounts = self._amounts(entry, label)
         if amounts is not None:
             if entry.sales_operation:
-                sales = self._sales_record(entry, label, *amounts)
+                sales = self._sales_record(entry, number, label, *amounts)
             if entry.purchase_operation:
-                purchases = self._purchase_record(entry, label, *amounts)
+                purchases = self._purchase_record(entry, number, label, *amounts)
         if len(self.problems) + self.more_problems > found_before:
             return
         # Render both before writing either, so an entry is written whole or not at all.
-        lines = []
+        records = []
         if sales is not None:
             self.sales_count += 1
             sales.values["02-03"] = self.sales_count
-            lines.append((layouts.PRODAGBI, sales, self._sales_out))
+            records.append((PRODAGBI, sales, self.sales_sums, self._sales_lines))
         if purchases is not None:
             self.purchase_count += 1
             purchases.values["03-04"] = self.purchase_count
-            lines.append((layouts.POKUPKI, purchases, self._purchases_out))
+            records.append((POKUPKI, purchases, self.purchase_sums, self._purchase_lines))
         rendered = []
-        for layout, record, out in lines:
+        for template, record, sums, lines in records:
             try:
-                rendered.append((fixed.render(layout, record.values), record, out))
+                rendered.append((template.render(record.values), record, sums, lines))
             except Unwritable as exc:
                 code, _, message = str(exc).partition(": ")
-                self._problem(label, f"{layout.name}.TXT field {code}", message)
+                self._problem(label, f"{template.layout.name}.TXT field {code}", message)
         if self.problems or self.more_problems:
             return
-        for text, record, out in rendered:
-            out.write((text + CRLF).encode(ENCODING))
+        for text, record, sums, lines in rendered:
+            lines.append(text + CRLF)
             if record.in_return:
-                sums = self.sales_sums if out is self._sales_out else self.purchase_sums
-                for code in sums:
-                    sums[code] += record.values[code]
+                for code, value in record.amounts.items():
+                    sums[code] += value
 
     def _amounts(self, entry: VatEntry, label: str) -> tuple[Decimal, Decimal] | None:
         base, vat = _decimal(entry.tax_base), _decimal(entry.vat_amount)
@@ -224,13 +252,12 @@ class ReturnBuilder:
             self._problem(label, "amounts", "an invoice or debit note cannot carry negative amounts (use a credit note)")
         return base, vat
 
-    def _common(self, entry: VatEntry, label: str, ledger: str, allowed: frozenset, needs_eu: bool) -> dict | None:
+    def _common(self, entry: VatEntry, number: str | None, label: str, ledger: str, allowed: frozenset, needs_eu: bool) -> dict | None:
         """Fields every ledger record has (document, counterparty, description), or None."""
         ok = True
         if entry.document_type not in allowed:
             self._problem(label, "document_type", f"{entry.document_type!r} is not a document type of the {ledger} ledger")
             ok = False
-        number = self._document_number(entry)
         if number is None:
             self._problem(label, "document_number", "is missing or longer than 20 characters")
             ok = False
@@ -238,7 +265,7 @@ class ReturnBuilder:
             self._problem(label, "document_number", "an invoice or note number must be at most 10 digits")
             ok = False
         vat_day = parse_iso_date(entry.vat_date)
-        if vat_day is None or vat_day.strftime("%Y%m") != self.period:
+        if vat_day is None or vat_day.year * 100 + vat_day.month != self._period_number:
             self._problem(label, "vat_date", f"{entry.vat_date!r} is not in the period {self.period}")
             ok = False
         counterparty, name = self._counterparty(entry, label, needs_eu)
@@ -251,10 +278,22 @@ class ReturnBuilder:
             ok = False
         if not ok:
             return None
-        return {"number": number, "date": parse_iso_date(entry.document_date), "id": counterparty, "name": name, "description": description}
+        return {"number": number, "date": self._day_text, "id": counterparty, "name": name, "description": description}
 
     def _counterparty(self, entry: VatEntry, label: str, needs_eu: bool) -> tuple[str | None, str]:
-        """(id as written, name) — id None when it is missing or malformed."""
+        """(id as written, name) — id None when it is missing or malformed. A month names the
+        same counterparties again and again, so a good answer is remembered; a problem is not,
+        so every entry that has it is reported."""
+        key = (entry.counterpart_vat_number, entry.counterpart_eik, entry.counterpart_country, entry.counterpart_name,
+               entry.document_type in layouts.SALES_REPORT_TYPES, needs_eu)  # fmt: skip
+        found = self._counterparties.get(key)
+        if found is None:
+            found = self._read_counterparty(entry, label, needs_eu)
+            if found[0] is not None and len(self._counterparties) < COUNTERPARTIES_REMEMBERED:
+                self._counterparties[key] = found
+        return found
+
+    def _read_counterparty(self, entry: VatEntry, label: str, needs_eu: bool) -> tuple[str | None, str]:
         try:
             name = fixed.clean_text(entry.counterpart_name)
         except Unwritable as exc:
@@ -262,7 +301,8 @@ class ReturnBuilder:
             return None, ""
         if entry.document_type in layouts.SALES_REPORT_TYPES:
             return "", name or SALES_REPORT_NAME
-        vat = re.sub(r"[\s.\-/]", "", entry.counterpart_vat_number).upper()
+        vat = entry.counterpart_vat_number
+        vat = (vat if vat.isalnum() else SEPARATORS.sub("", vat)).upper()
         eik = entry.counterpart_eik.strip()
         country = entry.counterpart_country.strip().upper()
         if vat.startswith("GR"):
@@ -297,47 +337,48 @@ class ReturnBuilder:
             return None, name
         return counterparty, name
 
-    def _sales_record(self, entry: VatEntry, label: str, base: Decimal, vat: Decimal) -> _Record | None:
+    def _sales_record(self, entry: VatEntry, number: str | None, label: str, base: Decimal, vat: Decimal) -> _Record | None:
         op = operations.SALES.get(entry.sales_operation)
         if op is None:
             self._problem(label, "sales_operation", f"{entry.sales_operation!r} maps to no column of the sales ledger")
             return None
-        common = self._common(entry, label, "sales", layouts.SALES_DOCUMENT_TYPES, op.eu_customer)
-        amounts = dict.fromkeys(operations.SALES_AMOUNTS, ZERO)
-        if not self._place(op, base, vat, amounts, label, "sales_operation") or common is None:
+        common = self._common(entry, number, label, "sales", layouts.SALES_DOCUMENT_TYPES, op.eu_customer)
+        amounts = self._place(op, base, vat, label)
+        if amounts is None or common is None:
             return None
-        amounts["02-10"] = sum((amounts[c] for c in operations.SALES_BASE_TOTAL), ZERO)
-        amounts["02-20"] = sum((amounts[c] for c in operations.SALES_VAT_TOTAL), ZERO)
+        amounts["02-10"] = sum((a for c, a in amounts.items() if c in SALES_BASE_TOTAL), ZERO)
+        amounts["02-20"] = sum((a for c, a in amounts.items() if c in SALES_VAT_TOTAL), ZERO)
         if op.eu_customer:
             self.has_vies = True
             line = self.vies_lines.setdefault(common["id"], [ZERO, ZERO, ZERO])
             for i, code in enumerate(operations.VIES_COLUMNS):
-                line[i] += amounts[code]
+                line[i] += amounts.get(code, ZERO)
         values = {
             "02-00": self.company.vat_number, "02-01": self.period, "02-02": 0, "02-04": entry.document_type,
             "02-05": common["number"], "02-06": common["date"], "02-07": common["id"], "02-08": common["name"],
-            "02-09": common["description"], "02-27": "", **amounts,
+            "02-09": common["description"], "02-27": "", **_texts(operations.SALES_AMOUNTS, amounts),
         }  # fmt: skip
-        return _Record(values, entry.document_type not in layouts.NOT_IN_RETURN_TYPES)
+        return _Record(values, amounts, entry.document_type not in layouts.NOT_IN_RETURN_TYPES)
 
-    def _purchase_record(self, entry: VatEntry, label: str, base: Decimal, vat: Decimal) -> _Record | None:
+    def _purchase_record(self, entry: VatEntry, number: str | None, label: str, base: Decimal, vat: Decimal) -> _Record | None:
         op = operations.PURCHASES.get(entry.purchase_operation)
         if op is None:
             self._problem(label, "purchase_operation", f"{entry.purchase_operation!r} maps to no column of the purchase ledger")
             return None
-        common = self._common(entry, label, "purchase", layouts.PURCHASE_DOCUMENT_TYPES, False)
-        amounts = dict.fromkeys(operations.PURCHASE_AMOUNTS, ZERO)
-        if not self._place(op, base, vat, amounts, label, "purchase_operation") or common is None:
+        common = self._common(entry, number, label, "purchase", layouts.PURCHASE_DOCUMENT_TYPES, False)
+        amounts = self._place(op, base, vat, label)
+        if amounts is None or common is None:
             return None
         values = {
             "03-02": self.company.vat_number, "03-01": self.period, "03-03": 0, "03-05": entry.document_type,
             "03-06": common["number"], "03-07": common["date"], "03-08": common["id"], "03-09": common["name"],
-            "03-10": common["description"], "03-45": "", **amounts,
+            "03-10": common["description"], "03-45": "", **_texts(operations.PURCHASE_AMOUNTS, amounts),
         }  # fmt: skip
-        return _Record(values, entry.document_type not in layouts.NOT_IN_RETURN_TYPES)
+        return _Record(values, amounts, entry.document_type not in layouts.NOT_IN_RETURN_TYPES)
 
-    def _place(self, op: operations.Operation, base: Decimal, vat: Decimal, amounts: dict, label: str, field_: str) -> bool:
-        """Puts the amounts into the operation's columns; False (with a problem) if they do not fit it."""
+    def _place(self, op: operations.Operation, base: Decimal, vat: Decimal, label: str) -> dict[str, Decimal] | None:
+        """The amounts in the operation's columns (only those); None (with a problem) if they do not fit it."""
+        amounts = {}
         if op.base_plus_vat:
             amounts[op.base] = base + vat
         elif op.vat_only:
@@ -345,15 +386,15 @@ class ReturnBuilder:
         else:
             if op.vat is None and vat:
                 self._problem(label, "vat_amount", f"operation {op.code} carries no VAT, but the entry has {vat:.2f}")
-                return False
+                return None
             amounts[op.base] = base
             if op.vat:
                 amounts[op.vat] = vat
         signs = {a > 0 for a in amounts.values() if a}
         if len(signs) > 1:
             self._problem(label, "amounts", "the record would mix positive and negative amounts")
-            return False
-        return True
+            return None
+        return amounts
 
     # --- the end of the month -------------------------------------------------------------
 

@@ -32,8 +32,13 @@ class VatEntry:
     counterpart_eik: str = ""
 
     def label(self) -> str:
-        """How a problem names the entry: document type, number and date."""
-        return f"document {self.document_type or '??'} {self.document_number or '(no number)'} of {self.document_date or '(no date)'}"
+        return entry_label(self)
+
+
+def entry_label(entry) -> str:
+    """How a problem names an entry (a VatEntry or ledger's VatLedgerEntry, which has the same
+    fields): document type, number and date."""
+    return f"document {entry.document_type or '??'} {entry.document_number or '(no number)'} of {entry.document_date or '(no date)'}"
 
 
 @dataclass(frozen=True)

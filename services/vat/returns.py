@@ -1,6 +1,6 @@
 """Generating a return: the company from ledger, the month's entries streamed from ledger
 straight into the writers (spooled to temporary files, never a list of the month), and the
-result stored as the period's next version in one transaction."""
+result stored from those files as the period's next version in one transaction."""
 
 import hashlib
 import io
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import grpc
 from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
@@ -21,12 +22,12 @@ from services.kernel import clients
 from services.kernel.auth import current_caller
 from services.kernel.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied, ServiceError, Unavailable
 from services.vat.builder import Generated, ReturnBuilder
-from services.vat.model import Choices, Company, Filer, ValidationFailed, VatEntry
+from services.vat.model import Choices, Company, Filer, ValidationFailed
 from services.vat.store import Store, VatReturn, VatReturnFile
 
-SPOOL_BYTES = 16 * 1024 * 1024  # a ledger larger than this goes to a temporary file on disk
+SPOOL_BYTES = 1024 * 1024  # a ledger larger than this goes to a temporary file on disk
+HASH_CHUNK = 1024 * 1024
 STREAM_TIMEOUT = 600.0  # seconds for reading a month from ledger
-ENTRY_FIELDS = tuple(VatEntry.__dataclass_fields__)
 # Domain problem fields about the filer's choices -> the request fields to fix.
 CHOICE_FIELDS = {
     "coefficient": "choices.coefficient",
@@ -62,8 +63,7 @@ class ReturnNotWritable(FailedPrecondition):
 @dataclass
 class Stored:
     row: VatReturn
-    files: list[VatReturnFile]
-    contents: dict[str, bytes]
+    files: list[VatReturnFile]  # without their bytes
 
 
 def company_from_ledger(c: ledger_pb2.Company) -> Company:
@@ -77,10 +77,6 @@ def company_from_ledger(c: ledger_pb2.Company) -> Company:
         capacity="A" if c.representative_type == "AUTHORIZED_PERSON" else "R",
     )
     return Company(vat_number=c.vat_number, name=c.name, address=address, filer=filer)
-
-
-def entry_from_ledger(m: ledger_pb2.VatLedgerEntry) -> VatEntry:
-    return VatEntry(**{name: getattr(m, name) for name in ENTRY_FIELDS})
 
 
 def ledger_error(exc: grpc.aio.AioRpcError) -> ServiceError:
@@ -101,7 +97,7 @@ class Returns:
         if request_id:
             found = await self.store.by_request_id(uuid.UUID(company_id), request_id)
             if found is not None:
-                return Stored(found[0], found[1], {})
+                return Stored(found[0], found[1])
         try:
             company = await clients.stub(ledger_pb2_grpc.CompanyServiceStub, "ledger").GetCompany(
                 ledger_pb2.GetCompanyRequest(company_id=company_id), **clients.call_options(remaining=remaining)
@@ -116,30 +112,31 @@ class Returns:
                 generated = builder.finish()
             except ValidationFailed as failed:
                 raise self._problem(failed) from None
-            contents = {"DEKLAR.TXT": generated.deklar, "POKUPKI.TXT": _read(purchases), "PRODAGBI.TXT": _read(sales)}
-        if generated.vies is not None:
-            contents["VIES.TXT"] = generated.vies
-        row = VatReturn(
-            company_id=uuid.UUID(company_id), period=period, currency=generated.currency, cells=generated.cells,
-            vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
-            notes=generated.notes, request_id=request_id or None, created_by=caller.user_id, created_by_name=caller.username,
-            created_at=datetime.now(UTC),
-        )  # fmt: skip
-        files = [_file(name, data, _records(name, generated)) for name, data in sorted(contents.items())]
-        await self.store.add(row, files)
-        for f in files:
-            f.content = None  # the caller has `contents`; do not keep two copies
-        return Stored(row, files, contents)
+            contents = {"DEKLAR.TXT": io.BytesIO(generated.deklar), "POKUPKI.TXT": purchases, "PRODAGBI.TXT": sales}
+            if generated.vies is not None:
+                contents["VIES.TXT"] = io.BytesIO(generated.vies)
+            row = VatReturn(
+                company_id=uuid.UUID(company_id), period=period, currency=generated.currency, cells=generated.cells,
+                vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
+                notes=generated.notes, request_id=request_id or None, created_by=caller.user_id, created_by_name=caller.username,
+                created_at=datetime.now(UTC),
+            )  # fmt: skip
+            files = [(_file(name, content, _records(name, generated)), content) for name, content in sorted(contents.items())]
+            await self.store.add(row, files)
+        return Stored(row, [f for f, _ in files])
 
-    async def _entries(self, company_id: str, period: str, remaining: float | None) -> AsyncIterator[VatEntry]:
+    async def _entries(self, company_id: str, period: str, remaining: float | None) -> AsyncIterator[ledger_pb2.VatLedgerEntry]:
+        """The month's entries as ledger sends them: the builder reads VatLedgerEntry's fields
+        by VatEntry's names, so no copy of each entry is made."""
         stub = clients.stub(ledger_pb2_grpc.JournalEntryServiceStub, "ledger")
         call = stub.StreamVatEntries(
             ledger_pb2.StreamVatEntriesRequest(company_id=company_id, period=period),
             **clients.call_options(timeout=STREAM_TIMEOUT, remaining=remaining),
         )
         try:
-            async for message in call:
-                yield entry_from_ledger(message)
+            async for batch in call:
+                for message in batch.entries:
+                    yield message
         except grpc.aio.AioRpcError as exc:
             raise ledger_error(exc) from None
 
@@ -150,17 +147,18 @@ class Returns:
         return ReturnNotWritable(failed)
 
 
-def _read(spool) -> bytes:
-    spool.seek(0)
-    return spool.read()
-
-
 def _records(name: str, generated: Generated) -> int:
     return {"DEKLAR.TXT": 1, "POKUPKI.TXT": generated.purchase_count, "PRODAGBI.TXT": generated.sales_count}.get(name, generated.vies_count)
 
 
-def _file(name: str, data: bytes, records: int) -> VatReturnFile:
-    return VatReturnFile(name=name, content=data, size=len(data), sha256=hashlib.sha256(data).hexdigest(), records=records)
+def _file(name: str, content: BinaryIO, records: int) -> VatReturnFile:
+    """The file's facts, read from its stream a chunk at a time."""
+    digest, size = hashlib.sha256(), 0
+    content.seek(0)
+    while chunk := content.read(HASH_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return VatReturnFile(name=name, size=size, sha256=digest.hexdigest(), records=records)
 
 
 def archive(row: VatReturn, contents: dict[str, bytes]) -> bytes:

@@ -66,7 +66,8 @@ class VatReturnServicer(rpc.VatReturnServiceServicer):
 
     async def GenerateVatFiles(self, request, context):
         stored = await self._generate(request, context)
-        files = {name: base64.b64encode(data).decode("ascii") for name, data in stored.contents.items()}
+        contents = await self.store.all_contents(stored.row.id)
+        files = {name: base64.b64encode(data).decode("ascii") for name, data in sorted(contents.items())}
         return httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(files).encode())
 
     async def ListVatReturns(self, request, context):

@@ -894,3 +894,9 @@ class VatLedgerEntry(_message.Message):
     counterpart_vat_number: str
     counterpart_eik: str
     def __init__(self, entry_id: _Optional[str] = ..., entry_number: _Optional[str] = ..., document_type: _Optional[str] = ..., document_number: _Optional[str] = ..., document_date: _Optional[str] = ..., vat_date: _Optional[str] = ..., description: _Optional[str] = ..., purchase_operation: _Optional[str] = ..., sales_operation: _Optional[str] = ..., tax_base: _Optional[str] = ..., vat_amount: _Optional[str] = ..., vat_rate: _Optional[str] = ..., currency: _Optional[str] = ..., counterpart_name: _Optional[str] = ..., counterpart_city: _Optional[str] = ..., counterpart_country: _Optional[str] = ..., counterpart_vat_number: _Optional[str] = ..., counterpart_eik: _Optional[str] = ...) -> None: ...
+
+class VatLedgerEntryBatch(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[VatLedgerEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[VatLedgerEntry, _Mapping]]] = ...) -> None: ...

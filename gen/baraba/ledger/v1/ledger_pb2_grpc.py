@@ -1211,7 +1211,7 @@ class JournalEntryServiceStub:
         self.StreamVatEntries = channel.unary_stream(
                 '/baraba.ledger.v1.JournalEntryService/StreamVatEntries',
                 request_serializer=baraba_dot_ledger_dot_v1_dot_ledger__pb2.StreamVatEntriesRequest.SerializeToString,
-                response_deserializer=baraba_dot_ledger_dot_v1_dot_ledger__pb2.VatLedgerEntry.FromString,
+                response_deserializer=baraba_dot_ledger_dot_v1_dot_ledger__pb2.VatLedgerEntryBatch.FromString,
                 _registered_method=True)
 
 
@@ -1269,7 +1269,8 @@ class JournalEntryServiceServicer:
     def StreamVatEntries(self, request, context):
         """Every VAT-relevant posted journal entry of a company whose VAT date falls in the period,
         ordered by document date, document type, document number, with its counterpart joined.
-        For the VAT service: one call per return, read in batches on the server (bounded memory).
+        For the VAT service: one call per return, read in batches on the server (bounded memory)
+        and sent in batches (one message per entry would cost more than the entry itself).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -1316,7 +1317,7 @@ def add_JournalEntryServiceServicer_to_server(servicer, server):
             'StreamVatEntries': grpc.unary_stream_rpc_method_handler(
                     servicer.StreamVatEntries,
                     request_deserializer=baraba_dot_ledger_dot_v1_dot_ledger__pb2.StreamVatEntriesRequest.FromString,
-                    response_serializer=baraba_dot_ledger_dot_v1_dot_ledger__pb2.VatLedgerEntry.SerializeToString,
+                    response_serializer=baraba_dot_ledger_dot_v1_dot_ledger__pb2.VatLedgerEntryBatch.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1536,7 +1537,7 @@ class JournalEntryService:
             target,
             '/baraba.ledger.v1.JournalEntryService/StreamVatEntries',
             baraba_dot_ledger_dot_v1_dot_ledger__pb2.StreamVatEntriesRequest.SerializeToString,
-            baraba_dot_ledger_dot_v1_dot_ledger__pb2.VatLedgerEntry.FromString,
+            baraba_dot_ledger_dot_v1_dot_ledger__pb2.VatLedgerEntryBatch.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,76 @@
+"""The VAT stream: a company's VAT-relevant posted entries of one period, for the VAT service.
+
+Ordered by document date, type and number (then id, so the order is total), counterpart
+joined. Read in keyset batches of BATCH rows, one query each, so memory stays bounded whatever
+the month holds, and no connection or transaction is held while the client reads a batch.
+
+A month can hold 100,000 entries, so the rows come straight from asyncpg (a prepared
+statement, kept in asyncpg's per-connection cache) with every column already the text the
+message carries: NUMERIC(15,2)::text is exact with two decimals, and the rate is written
+without trailing zeros ("20", "9.5"), as the rest of the ledger writes percentages.
+"""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.kernel.companies import require_company_access
+from services.ledger.store import VAT_RELEVANT
+
+BATCH = 1000
+
+# Column names are VatLedgerEntry's field names. The keyset ($3..$6) is the last row's
+# (document_date, document_type, document_number, entry_id); the first batch starts after
+# -infinity, before any real date. The WHERE holds the partial index's predicate (its columns
+# are journal_entries' alone), so the index journal_entries_vat_ledger serves both the filter
+# and the order.
+SQL = f"""
+SELECT e.id::text AS entry_id,
+       e.number::text AS entry_number,
+       e.document_type,
+       e.document_number,
+       to_char(e.document_date, 'YYYY-MM-DD') AS document_date,
+       coalesce(to_char(e.vat_date, 'YYYY-MM-DD'), '') AS vat_date,
+       e.description,
+       e.purchase_operation,
+       e.sales_operation,
+       e.tax_base::text AS tax_base,
+       e.vat_amount::text AS vat_amount,
+       trim_scale(e.vat_rate)::text AS vat_rate,
+       e.currency,
+       coalesce(cp.name, '') AS counterpart_name,
+       coalesce(cp.city, '') AS counterpart_city,
+       coalesce(cp.country, '') AS counterpart_country,
+       coalesce(cp.vat_number, '') AS counterpart_vat_number,
+       coalesce(cp.eik, '') AS counterpart_eik
+FROM journal_entries AS e
+LEFT JOIN counterparts AS cp ON cp.id = e.counterpart_id
+WHERE e.company_id = $1 AND e.vat_period = $2 AND {VAT_RELEVANT}
+  AND (e.document_date, e.document_type, e.document_number, e.id) > (($3::text)::date, $4::text, $5::text, ($6::text)::uuid)
+ORDER BY e.document_date, e.document_type, e.document_number, e.id
+LIMIT {BATCH}
+"""
+FIRST = ("-infinity", "", "", str(uuid.UUID(int=0)))
+
+
+class VatStream:
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+
+    async def batches(self, company_id: str, period: str) -> AsyncIterator[list[asyncpg.Record]]:
+        """The period's (YYYYMM) entries in batches of at most BATCH rows, every column text."""
+        await require_company_access(company_id)
+        cid, vat_period = uuid.UUID(company_id), int(period)
+        after = FIRST
+        while True:
+            async with self.engine.connect() as conn:
+                driver = (await conn.get_raw_connection()).driver_connection
+                rows = await driver.fetch(SQL, cid, vat_period, *after)
+            if rows:
+                yield rows
+            if len(rows) < BATCH:
+                return
+            last = rows[-1]
+            after = (last["document_date"], last["document_type"], last["document_number"], last["entry_id"])
