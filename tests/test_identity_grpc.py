@@ -17,7 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from services.mesh.launcher import SERVICES
-from tests.conftest import ADMIN, ADMIN_PASSWORD, login
+from tests.conftest import ADMIN, ADMIN_PASSWORD, bearer, login
 
 GRPCURL = str(Path(sys.executable).parent / "grpcurl")
 IDENTITY_SERVICES = {
@@ -61,6 +61,14 @@ def test_grpcurl_through_the_edge_lists_every_service_of_the_mesh(mesh, http):
     listed = set(grpcurl("-H", f"authorization: Bearer {token}", f"127.0.0.1:{mesh.ports['edge']}", "list").split())
     assert IDENTITY_SERVICES <= listed
     assert {f"baraba.{name}.v1" for name in SERVICES} == {s.rsplit(".", 1)[0] for s in listed if s.startswith("baraba.")}
+
+
+def test_grpcurl_through_the_edge_prints_error_details(mesh):
+    done = subprocess.run(
+        [GRPCURL, "-plaintext", "-d", '{"username":"nobody","password":"wrong"}', f"127.0.0.1:{mesh.ports['edge']}", "baraba.identity.v1.AuthService/Login"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert "Code: Unauthenticated" in done.stderr and '"reason":"INVALID_CREDENTIALS"' in done.stderr
 
 
 def test_grpcurl_calls_me_through_the_edge(mesh, http):
@@ -128,8 +136,10 @@ def test_company_access_check_and_claim_for_services(identity_channel, http, new
 
 
     # Releasing a deleted company's grants needs access to it, not only the permission.
-    other_admin, other_password = new_user("administrators")
-    outsider = login(http, other_admin["username"], other_password)["token"]
+    group = http.post("/api/user-groups", headers=bearer(admin_token), json={"name": f"co{uuid.uuid4().hex[:6]}", "permissions": {"manage_companies": True}})
+    name = f"u{uuid.uuid4().hex[:8]}"
+    http.post("/api/users", headers=bearer(admin_token), json={"username": name, "email": f"{name}@firma.bg", "password": "outsider-pass-1", "group_id": group.json()["id"]})
+    outsider = login(http, name, "outsider-pass-1")["token"]
     with pytest.raises(grpc.RpcError) as outside:
         stub.ReleaseCompany(pb.ReleaseCompanyRequest(company_id=company), metadata=auth(outsider))
     assert outside.value.code() == grpc.StatusCode.PERMISSION_DENIED

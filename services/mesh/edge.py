@@ -104,6 +104,9 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
     routes.append({"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}})
     public = [path for name in services for path in public_paths(name)]
     jwt_rules = [{"match": {"path": path}} for path in public]
+    # Reflection describes the contracts, which are no secret: grpcurl needs it before any call,
+    # including the token-free ones (Login).
+    jwt_rules.append({"match": {"prefix": "/grpc.reflection."}})
     jwt_rules.append({"match": {"prefix": "/"}, "requires": {"provider_name": "identity"}})
     values = {
         "EDGE_HOST": edge_host,

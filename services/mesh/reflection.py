@@ -9,6 +9,7 @@ import signal
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from google.rpc import error_details_pb2  # noqa: F401 (so grpcurl can print error details)
 from grpc_reflection.v1alpha import reflection
 
 from services.kernel.settings import env, service_addr
