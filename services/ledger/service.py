@@ -6,8 +6,8 @@ from baraba.ledger.v1 import ledger_pb2 as pb
 from baraba.ledger.v1 import ledger_pb2_grpc as rpc
 from google.protobuf import empty_pb2
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.kernel.fields import timestamp
 from services.ledger.accounts import Accounts
 from services.ledger.companies import Companies
 from services.ledger.counterparts import Counterparts
@@ -15,14 +15,6 @@ from services.ledger.entries import ENTRY_FIELDS, LINE_FIELDS, Entry, JournalEnt
 from services.ledger.values import iso, money, percent
 from services.ledger.vat_rates import VatRates
 from services.ledger.vat_stream import VatStream
-
-
-def _ts(value) -> Timestamp | None:
-    if value is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(value)
-    return ts
 
 
 def _id(value) -> str:
@@ -39,7 +31,7 @@ def _copy(row: Mapping, message_type, *, ids: tuple[str, ...] = (), times: tuple
     skip = set(ids) | set(times) | set(extra)
     values = {f.name: row[f.name] for f in message_type.DESCRIPTOR.fields if f.name in row and f.name not in skip}
     values.update({name: _id(row[name]) for name in ids})
-    values.update({name: _ts(row[name]) for name in times})
+    values.update({name: timestamp(row[name]) for name in times})
     return message_type(**values, **extra)
 
 
@@ -166,7 +158,7 @@ class CounterpartServicer(rpc.CounterpartServiceServicer):
             name=check.name,
             address=check.address,
             country_code=check.country_code,
-            checked_at=_ts(check.checked_at),
+            checked_at=timestamp(check.checked_at),
             counterpart=counterpart_message(counterpart) if counterpart is not None else None,
         )
 
@@ -261,12 +253,12 @@ def entry_message(entry: Entry) -> pb.JournalEntry:
         total_debit=money(h["total_debit"]),
         total_credit=money(h["total_credit"]),
         is_posted=h["is_posted"],
-        posted_at=_ts(h["posted_at"]),
+        posted_at=timestamp(h["posted_at"]),
         posted_by=_id(h["posted_by"]),
         created_by=_id(h["created_by"]),
         lines=[line_message(line) for line in entry.lines],
-        created_at=_ts(h["created_at"]),
-        updated_at=_ts(h["updated_at"]),
+        created_at=timestamp(h["created_at"]),
+        updated_at=timestamp(h["updated_at"]),
     )
 
 
