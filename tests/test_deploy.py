@@ -23,6 +23,13 @@ def test_every_service_runs_in_compose_and_is_health_checked():
         assert spec["environment"][f"BARABA_{name.upper()}_ADDR"] == f"{name}:{DEFAULT_PORTS[name]}"
 
 
+def test_the_edge_reaches_the_reflection_server():
+    reflection = COMPOSE["services"]["reflection"]
+    assert reflection["command"] == ["python", "-m", "services.mesh.reflection"]
+    assert reflection["environment"]["BARABA_REFLECTION_ADDR"] == f"reflection:{DEFAULT_PORTS['reflection']}"
+    assert COMPOSE["services"]["edge"]["depends_on"]["reflection"] == {"condition": "service_healthy"}
+
+
 def test_secrets_have_no_defaults():
     text = (ROOT / "docker-compose.yml").read_text()
     for secret in ("POSTGRES_PASSWORD", "BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE", "BARABA_SEALING_KEY"):
