@@ -25,6 +25,11 @@ from bench.http1 import Connection, post_json
 from bench.ledger_common import admin_headers, cpu_seconds, database_cpu_seconds, ledger_mesh, new_company, rss_mb
 
 
+def cents(amount: int) -> str:
+    """An amount in cents as the decimal string the API takes (no float on the way)."""
+    return f"{amount // 100}.{amount % 100:02d}"
+
+
 def entry_body(accounts: dict[str, str], n: int) -> dict:
     """A purchase with 2, 3 or 4 lines, balanced."""
     base = random.randrange(200, 100_000)  # cents; the 4-line entry takes 1.00 off the first line
@@ -41,10 +46,10 @@ def entry_body(accounts: dict[str, str], n: int) -> dict:
             "document_date": "2025-03-10",
             "vat_date": "2025-03-10",
             "purchase_operation": "1-10-1",
-            "tax_base": f"{base / 100:.2f}",
-            "vat_amount": f"{vat / 100:.2f}",
+            "tax_base": cents(base),
+            "vat_amount": cents(vat),
             "vat_rate": "20",
-            "lines": [{"account_id": a, "debit": f"{d / 100:.2f}" if d else "", "credit": f"{c / 100:.2f}" if c else ""} for a, d, c in lines],
+            "lines": [{"account_id": a, "debit": cents(d) if d else "", "credit": cents(c) if c else ""} for a, d, c in lines],
         }
     }
 

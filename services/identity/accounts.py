@@ -232,17 +232,14 @@ class Accounts:
 
     async def list_users(self, size: int, token: str) -> tuple[list[User], str, int]:
         size = paging.page_size(size)
-        after = paging.decode_token(token)
+        after = paging.decode_token(token, datetime.fromisoformat, uuid.UUID)
         async with self.sessions() as db:
             query = select(User).order_by(User.created_at, User.id).limit(size + 1)
             if after:
-                query = query.where(tuple_(User.created_at, User.id) > (datetime.fromisoformat(after[0]), uuid.UUID(after[1])))
+                query = query.where(tuple_(User.created_at, User.id) > after)
             users = list((await db.scalars(query)).unique())
             total = await db.scalar(select(func.count()).select_from(User))
-        next_token = ""
-        if len(users) > size:
-            users = users[:size]
-            next_token = paging.encode_token(users[-1].created_at.isoformat(), str(users[-1].id))
+        users, next_token = paging.next_page(users, size, lambda u: (u.created_at.isoformat(), u.id))
         return users, next_token, total
 
     async def create_user(self, fields: dict, password: str) -> User:

@@ -15,7 +15,7 @@ from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
 from services.kernel.companies import require_company_access
 from services.kernel.errors import AlreadyExists, FailedPrecondition, NotFound
-from services.ledger import chart, listing
+from services.ledger import chart
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Company, EntryLine
 from services.ledger.values import Violations
 
@@ -55,7 +55,7 @@ class Accounts:
         await require_company_access(company_id)
         cid = uuid.UUID(company_id)
         size = paging.page_size(requested_size)
-        after = listing.position(token, str)
+        after = paging.decode_token(token, str)
         where = [ACCOUNTS.c.company_id == cid]
         if code_prefix:
             where.append(ACCOUNTS.c.code.startswith(code_prefix, autoescape=True))
@@ -67,7 +67,7 @@ class Accounts:
         async with self.engine.connect() as conn:
             rows = list(await conn.execute(query))
             total = await conn.scalar(select(func.count()).select_from(ACCOUNTS).where(*where))
-        return *listing.page(rows, size, lambda r: (r.code,)), total
+        return *paging.next_page(rows, size, lambda r: (r.code,)), total
 
     async def get(self, company_id: str, account_id: str):
         await require_company_access(company_id)

@@ -15,7 +15,7 @@ from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
 from services.kernel.companies import require_company_access
 from services.kernel.errors import FailedPrecondition, NotFound
-from services.ledger import chart, listing
+from services.ledger import chart
 from services.ledger.peers import Peers
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Company, EntryCounter, JournalEntry, VatRate
 from services.ledger.values import Violations
@@ -105,7 +105,7 @@ class Companies:
     async def list(self, requested_size: int, token: str):
         """The caller's companies by name, a page at a time (keyset on name, id)."""
         size = paging.page_size(requested_size)
-        after = listing.position(token, str, uuid.UUID)
+        after = paging.decode_token(token, str, uuid.UUID)
         ids = await self.peers.my_company_ids()
         query = select(COMPANIES).where(COMPANIES.c.id.in_(ids)).order_by(COMPANIES.c.name, COMPANIES.c.id).limit(size + 1)
         if after:
@@ -113,7 +113,7 @@ class Companies:
         async with self.engine.connect() as conn:
             rows = list(await conn.execute(query))
             total = await conn.scalar(select(func.count()).select_from(COMPANIES).where(COMPANIES.c.id.in_(ids)))
-        return *listing.page(rows, size, lambda r: (r.name, r.id)), total
+        return *paging.next_page(rows, size, lambda r: (r.name, r.id)), total
 
     async def get(self, company_id: str):
         await require_company_access(company_id)

@@ -15,7 +15,6 @@ from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
 from services.kernel.companies import require_company_access
 from services.kernel.errors import AlreadyExists, FailedPrecondition, NotFound
-from services.ledger import listing
 from services.ledger.peers import Peers, VatCheck
 from services.ledger.store import IDEMPOTENCY_KEYS, Counterpart, EntryLine, JournalEntry
 from services.ledger.values import Violations
@@ -56,7 +55,7 @@ class Counterparts:
     async def list(self, company_id: str, requested_size: int, token: str, customers: bool, suppliers: bool, vat_registered: bool):
         await require_company_access(company_id)
         size = paging.page_size(requested_size)
-        after = listing.position(token, str, uuid.UUID)
+        after = paging.decode_token(token, str, uuid.UUID)
         where = [COUNTERPARTS.c.company_id == uuid.UUID(company_id)]
         if customers:
             where.append(COUNTERPARTS.c.is_customer)
@@ -70,7 +69,7 @@ class Counterparts:
         async with self.engine.connect() as conn:
             rows = list(await conn.execute(query))
             total = await conn.scalar(select(func.count()).select_from(COUNTERPARTS).where(*where))
-        return *listing.page(rows, size, lambda r: (r.name, r.id)), total
+        return *paging.next_page(rows, size, lambda r: (r.name, r.id)), total
 
     async def search(self, company_id: str, q: str, requested_size: int):
         """Name containing q (any case), or ЕИК / VAT number starting with it."""

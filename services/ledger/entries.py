@@ -25,7 +25,6 @@ from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
 from services.kernel.companies import require_company_access
 from services.kernel.errors import FailedPrecondition, NotFound
-from services.ledger import listing
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Counterpart, EntryCounter, EntryLine, JournalEntry
 from services.ledger.values import ZERO, Violations, money
 
@@ -359,7 +358,7 @@ class JournalEntries:
         date_to = v.date(filters["date_to"], "date_to", required=False)
         v.raise_if_any()
         size = paging.page_size(requested_size)
-        after = listing.position(token, int)
+        after = paging.decode_token(token, int)
         c = ENTRIES.c
         where = [c.company_id == uuid.UUID(company_id)]
         if date_from:
@@ -378,7 +377,7 @@ class JournalEntries:
         async with self.engine.connect() as conn:
             headers = [row._mapping for row in await conn.execute(query)]
             total = await conn.scalar(select(func.count()).select_from(ENTRIES).where(*where))
-            headers, next_token = listing.page(headers, size, lambda h: (h["number"],))
+            headers, next_token = paging.next_page(headers, size, lambda h: (h["number"],))
             lines = await _lines_of(conn, [h["id"] for h in headers])
         return [Entry(h, lines[h["id"]]) for h in headers], next_token, total
 

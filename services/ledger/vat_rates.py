@@ -16,7 +16,6 @@ from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
 from services.kernel.companies import require_company_access
 from services.kernel.errors import AlreadyExists, NotFound
-from services.ledger import listing
 from services.ledger.store import IDEMPOTENCY_KEYS, VatRate
 from services.ledger.values import Violations
 
@@ -70,7 +69,7 @@ class VatRates:
         """Highest percentage first, then by name."""
         await require_company_access(company_id)
         size = paging.page_size(requested_size)
-        after = listing.position(token, _decimal, str)
+        after = paging.decode_token(token, _decimal, str)
         c = VAT_RATES.c
         where = [c.company_id == uuid.UUID(company_id)]
         if active_only:
@@ -82,7 +81,7 @@ class VatRates:
         async with self.engine.connect() as conn:
             rows = list(await conn.execute(query))
             total = await conn.scalar(select(func.count()).select_from(VAT_RATES).where(*where))
-        return *listing.page(rows, size, lambda r: (r.percentage, r.name)), total
+        return *paging.next_page(rows, size, lambda r: (r.percentage, r.name)), total
 
     async def get(self, company_id: str, rate_id: str):
         await require_company_access(company_id)

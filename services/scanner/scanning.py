@@ -11,7 +11,7 @@ from decimal import Decimal
 import grpc
 from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
 from baraba.vies.v1 import vies_pb2, vies_pb2_grpc
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.kernel import clients
@@ -178,7 +178,7 @@ class Scanner:
         async with self.sessions() as db:
             query = select(ScanSession).where(ScanSession.company_id == parse_uuid(company_id, "company_id"))
             if before:
-                query = query.where((ScanSession.created_at, ScanSession.id) < (datetime.fromisoformat(before[0]), uuid.UUID(before[1])))
+                query = query.where(tuple_(ScanSession.created_at, ScanSession.id) < before)
             sessions = (await db.scalars(query.order_by(ScanSession.created_at.desc(), ScanSession.id.desc()).limit(limit + 1))).all()
             ids = [s.id for s in sessions]
             counts = (await db.execute(select(ScannedInvoice.session_id, ScannedInvoice.status, func.count())
@@ -239,7 +239,7 @@ class Scanner:
         if status:
             query = query.where(ScannedInvoice.status == status)
         if before:
-            query = query.where((ScannedInvoice.created_at, ScannedInvoice.id) < (datetime.fromisoformat(before[0]), uuid.UUID(before[1])))
+            query = query.where(tuple_(ScannedInvoice.created_at, ScannedInvoice.id) < before)
         async with self.sessions() as db:
             return list((await db.scalars(query.order_by(ScannedInvoice.created_at.desc(), ScannedInvoice.id.desc()).limit(limit + 1))).all())
 

@@ -1,6 +1,7 @@
 """The scanner's servicers: proto <-> Scanner, nothing else. Every RPC is company-scoped and
 checks the caller's grant for the company before anything else."""
 
+import uuid
 from datetime import datetime
 
 from baraba.scanner.v1 import scanner_pb2 as pb
@@ -111,16 +112,12 @@ class ScanServicer(rpc.ScanServiceServicer):
     async def ListScanSessions(self, request, context):
         await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
-        sessions, counts = await self.scanner.list_sessions(request.company_id, size, paging.decode_token(request.page_token))
-        page, more = sessions[:size], len(sessions) > size
+        sessions, counts = await self.scanner.list_sessions(request.company_id, size, paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID))
+        page, token = paging.next_page(sessions, size, lambda s: (s.created_at.isoformat(), s.id))
         statuses: dict = {}
         for session_id, status, count in counts:
             statuses.setdefault(session_id, []).extend([status] * count)
-        last = page[-1] if page else None
-        return pb.ListScanSessionsResponse(
-            scan_sessions=[session_message(s, statuses.get(s.id, [])) for s in page],
-            next_page_token=paging.encode_token(last.created_at.isoformat(), str(last.id)) if more else "",
-        )
+        return pb.ListScanSessionsResponse(scan_sessions=[session_message(s, statuses.get(s.id, [])) for s in page], next_page_token=token)
 
     async def CancelScanSession(self, request, context):
         await require_company_access(request.company_id)
@@ -150,13 +147,10 @@ class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
         await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
         status = pb.InvoiceStatus.Name(request.status).removeprefix("INVOICE_STATUS_") if request.status else ""
-        rows = await self.scanner.list(request.company_id, status, size, paging.decode_token(request.page_token))
-        page, more = rows[:size], len(rows) > size
-        last = page[-1] if page else None
-        return pb.ListScannedInvoicesResponse(
-            scanned_invoices=[invoice_message(r) for r in page],
-            next_page_token=paging.encode_token(last.created_at.isoformat(), str(last.id)) if more else "",
-        )
+        before = paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID)
+        rows = await self.scanner.list(request.company_id, status, size, before)
+        page, token = paging.next_page(rows, size, lambda r: (r.created_at.isoformat(), r.id))
+        return pb.ListScannedInvoicesResponse(scanned_invoices=[invoice_message(r) for r in page], next_page_token=token)
 
     async def GetScannedInvoice(self, request, context):
         await require_company_access(request.company_id)

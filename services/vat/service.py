@@ -8,11 +8,11 @@ from decimal import Decimal
 from baraba.vat.v1 import vat_pb2 as pb
 from baraba.vat.v1 import vat_pb2_grpc as rpc
 from google.api import httpbody_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.kernel import paging
 from services.kernel.companies import require_company_access
 from services.kernel.errors import NotFound
+from services.kernel.fields import timestamp
 from services.vat import parser
 from services.vat.model import Choices
 from services.vat.returns import Returns, Stored, archive
@@ -30,14 +30,12 @@ def choices_from(message: pb.VatChoices) -> tuple[Choices, dict]:
 
 
 def return_message(row: VatReturn, files: list[VatReturnFile]) -> pb.VatReturn:
-    created = Timestamp()
-    created.FromDatetime(row.created_at)
     return pb.VatReturn(
         id=str(row.id), company_id=str(row.company_id), period=row.period, version=row.version, currency=row.currency,
         files=[pb.VatFile(name=f.name, size=f.size, sha256=f.sha256, records=f.records) for f in files],
         cells=row.cells, vat_payable=f"{row.vat_payable:.2f}", vat_refundable=f"{row.vat_refundable:.2f}",
         choices=pb.VatChoices(**row.choices), notes=row.notes, created_by=row.created_by,
-        created_by_name=row.created_by_name, created_at=created,
+        created_by_name=row.created_by_name, created_at=timestamp(row.created_at),
     )  # fmt: skip
 
 
@@ -72,13 +70,11 @@ class VatReturnServicer(rpc.VatReturnServiceServicer):
 
     async def ListVatReturns(self, request, context):
         await require_company_access(request.company_id)
-        after = paging.decode_token(request.page_token)
-        if after is not None and (len(after) != 2 or not after[1].isdigit()):
-            after = paging.decode_token("!")  # raises: not a token of this list
+        after = paging.decode_token(request.page_token, str, int)
         size = paging.page_size(request.page_size)
-        rows = await self.store.page(uuid.UUID(request.company_id), request.period, (after[0], int(after[1])) if after else None, size + 1)
-        token = paging.encode_token(rows[size - 1][0].period, str(rows[size - 1][0].version)) if len(rows) > size else ""
-        return pb.ListVatReturnsResponse(vat_returns=[return_message(r, f) for r, f in rows[:size]], next_page_token=token)
+        rows = await self.store.page(uuid.UUID(request.company_id), request.period, after, size + 1)
+        page, token = paging.next_page(rows, size, lambda r: (r[0].period, r[0].version))
+        return pb.ListVatReturnsResponse(vat_returns=[return_message(r, f) for r, f in page], next_page_token=token)
 
     async def GetVatReturn(self, request, context):
         await require_company_access(request.company_id)

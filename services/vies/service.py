@@ -2,8 +2,8 @@
 
 from baraba.vies.v1 import vies_pb2 as pb
 from baraba.vies.v1 import vies_pb2_grpc as rpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
+from services.kernel.fields import timestamp
 from services.vies.checker import Check, Checker
 from services.vies.remote import Trader
 
@@ -11,8 +11,6 @@ _MATCH = {"1": pb.TRADER_MATCH_VALID, "2": pb.TRADER_MATCH_INVALID, "3": pb.TRAD
 
 
 def check_message(check: Check) -> pb.VatNumberCheck:
-    checked_at = Timestamp()
-    checked_at.FromDatetime(check.checked_at)
     return pb.VatNumberCheck(
         country_code=check.country_code,
         vat_number=check.vat_number,
@@ -21,7 +19,7 @@ def check_message(check: Check) -> pb.VatNumberCheck:
         address=check.address,
         request_date=check.request_date.isoformat(),
         cached=check.cached,
-        checked_at=checked_at,
+        checked_at=timestamp(check.checked_at),
         stale=check.stale,
         stale_reason=check.stale_reason,
         consultation_number=check.consultation_number,
