@@ -14,7 +14,11 @@ from services.kernel.auth import JwksKeySource, TokenVerifier
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import ConfigError, Settings, env
 from services.scanner import reading
-from services.scanner.scanning import Scanner
+from services.scanner.approval import Approvals
+from services.scanner.batches import Batches
+from services.scanner.company_settings import CompanySettings
+from services.scanner.invoices import Invoices
+from services.scanner.recognition import Recognition
 from services.scanner.service import ScannedInvoiceServicer, ScanServicer
 
 
@@ -34,13 +38,16 @@ async def build(settings: Settings) -> MeshServer:
     sealing.configure(settings)  # the companies' Azure keys are stored sealed
     await db.migrate("scanner", settings.database_url)
     engine = db.create_engine(settings.database_url)
-    scanner = Scanner(db.session_factory(engine))
-    await scanner.resume_interrupted()
+    sessions = db.session_factory(engine)
+    company_settings = CompanySettings(sessions)
+    recognition = Recognition(company_settings)
+    invoices, batches = Invoices(sessions, recognition), Batches(sessions, recognition)
+    await batches.resume_interrupted()
     server = MeshServer(settings, TokenVerifier(JwksKeySource()))
     services = scanner_pb2.DESCRIPTOR.services_by_name
-    server.add(services["ScanService"], ScanServicer(scanner, max_upload_bytes()))
-    server.add(services["ScannedInvoiceService"], ScannedInvoiceServicer(scanner))
-    server.on_stop(scanner.stop)
+    server.add(services["ScanService"], ScanServicer(invoices, batches, company_settings, max_upload_bytes()))
+    server.add(services["ScannedInvoiceService"], ScannedInvoiceServicer(invoices, Approvals(invoices)))
+    server.on_stop(batches.stop)
     server.on_stop(engine.dispose)
     return server
 

@@ -1,4 +1,5 @@
-"""The scanner's servicers: proto <-> Scanner, nothing else. Every RPC is company-scoped and
+"""The scanner's servicers: proto <-> the scanner's aggregates (invoices, batches, settings,
+approvals), nothing else. Every RPC is company-scoped and
 checks the caller's grant for the company before anything else."""
 
 import uuid
@@ -14,7 +15,10 @@ from services.kernel import paging
 from services.kernel.companies import require_company_access
 from services.kernel.errors import InvalidArgument
 from services.kernel.fields import timestamp
-from services.scanner.scanning import DONE, Scanner
+from services.scanner.approval import Approvals
+from services.scanner.batches import DONE, Batches
+from services.scanner.company_settings import CompanySettings
+from services.scanner.invoices import Invoices
 from services.scanner.store import ScannedInvoice, ScanSession
 from services.scanner.uploads import files_of
 
@@ -84,8 +88,10 @@ def session_message(session: ScanSession, statuses: list[str], rows: list[Scanne
 
 
 class ScanServicer(rpc.ScanServiceServicer):
-    def __init__(self, scanner: Scanner, max_upload_bytes: int):
-        self.scanner = scanner
+    def __init__(self, invoices: Invoices, batches: Batches, settings: CompanySettings, max_upload_bytes: int):
+        self.invoices = invoices
+        self.batches = batches
+        self.settings = settings
         self.max_bytes = max_upload_bytes
 
     async def ScanInvoice(self, request, context):
@@ -93,16 +99,16 @@ class ScanServicer(rpc.ScanServiceServicer):
         uploads = files_of(request.file.content_type, request.file.data, request.file_name, self.max_bytes)
         if len(uploads) != 1:
             raise InvalidArgument.field("file", f"one file per scan ({len(uploads)} sent): use /api/scan/batch for several")
-        return invoice_message(await self.scanner.scan(request.company_id, uploads[0]))
+        return invoice_message(await self.invoices.scan(request.company_id, uploads[0]))
 
     async def StartScanSession(self, request, context):
         await require_company_access(request.company_id)
         uploads = files_of(request.files.content_type, request.files.data, "", self.max_bytes)
-        session_id = await self.scanner.start_session(request.company_id, uploads)
+        session_id = await self.batches.start(request.company_id, uploads)
         return await self._session(request.company_id, str(session_id))
 
     async def _session(self, company_id: str, session_id: str) -> pb.ScanSession:
-        session, rows = await self.scanner.session(company_id, session_id)
+        session, rows = await self.batches.get(company_id, session_id)
         return session_message(session, [r.status for r in rows], rows)
 
     async def GetScanSession(self, request, context):
@@ -112,7 +118,7 @@ class ScanServicer(rpc.ScanServiceServicer):
     async def ListScanSessions(self, request, context):
         await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
-        sessions, counts = await self.scanner.list_sessions(request.company_id, size, paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID))
+        sessions, counts = await self.batches.list(request.company_id, size, paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID))
         page, token = paging.next_page(sessions, size, lambda s: (s.created_at.isoformat(), s.id))
         statuses: dict = {}
         for session_id, status, count in counts:
@@ -121,17 +127,17 @@ class ScanServicer(rpc.ScanServiceServicer):
 
     async def CancelScanSession(self, request, context):
         await require_company_access(request.company_id)
-        session, rows = await self.scanner.cancel_session(request.company_id, request.id)
+        session, rows = await self.batches.cancel(request.company_id, request.id)
         return session_message(session, [r.status for r in rows], rows)
 
     async def GetRecognitionSettings(self, request, context):
         await require_company_access(request.company_id)
-        return _settings_message(await self.scanner.settings(request.company_id))
+        return _settings_message(await self.settings.get(request.company_id))
 
     async def UpdateRecognitionSettings(self, request, context):
         await require_company_access(request.company_id)
         return _settings_message(
-            await self.scanner.update_settings(request.company_id, request.engine or "local", request.azure_endpoint, request.azure_key)
+            await self.settings.update(request.company_id, request.engine or "local", request.azure_endpoint, request.azure_key)
         )
 
 
@@ -140,50 +146,51 @@ def _settings_message(row) -> pb.RecognitionSettings:
 
 
 class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
-    def __init__(self, scanner: Scanner):
-        self.scanner = scanner
+    def __init__(self, invoices: Invoices, approvals: Approvals):
+        self.invoices = invoices
+        self.approvals = approvals
 
     async def ListScannedInvoices(self, request, context):
         await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
         status = pb.InvoiceStatus.Name(request.status).removeprefix("INVOICE_STATUS_") if request.status else ""
         before = paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID)
-        rows = await self.scanner.list(request.company_id, status, size, before)
+        rows = await self.invoices.list(request.company_id, status, size, before)
         page, token = paging.next_page(rows, size, lambda r: (r.created_at.isoformat(), r.id))
         return pb.ListScannedInvoicesResponse(scanned_invoices=[invoice_message(r) for r in page], next_page_token=token)
 
     async def GetScannedInvoice(self, request, context):
         await require_company_access(request.company_id)
-        return invoice_message(await self.scanner.get(request.company_id, request.id))
+        return invoice_message(await self.invoices.get(request.company_id, request.id))
 
     async def GetNextPendingInvoice(self, request, context):
         await require_company_access(request.company_id)
-        return invoice_message(await self.scanner.next_pending(request.company_id, request.current_id))
+        return invoice_message(await self.invoices.next_pending(request.company_id, request.current_id))
 
     async def UpdateScannedInvoice(self, request, context):
         await require_company_access(request.company_id)
         corrections = {f.name: value for f, value in request.fields.ListFields()}
         direction = {pb.DIRECTION_PURCHASE: "PURCHASE", pb.DIRECTION_SALE: "SALE"}.get(request.direction, "")
-        return invoice_message(await self.scanner.correct(request.company_id, request.id, corrections, direction))
+        return invoice_message(await self.invoices.correct(request.company_id, request.id, corrections, direction))
 
     async def CheckScannedInvoiceVat(self, request, context):
         await require_company_access(request.company_id)
-        return invoice_message(await self.scanner.recheck_vat(request.company_id, request.id))
+        return invoice_message(await self.invoices.recheck_vat(request.company_id, request.id))
 
     async def RejectScannedInvoice(self, request, context):
         await require_company_access(request.company_id)
-        return invoice_message(await self.scanner.reject(request.company_id, request.id, request.reason))
+        return invoice_message(await self.invoices.reject(request.company_id, request.id, request.reason))
 
     async def ApproveScannedInvoice(self, request, context):
         await require_company_access(request.company_id)
-        return invoice_message(await self.scanner.approve(request.company_id, request.id, request.account_code))
+        return invoice_message(await self.approvals.approve(request.company_id, request.id, request.account_code))
 
     async def DeleteScannedInvoice(self, request, context):
         await require_company_access(request.company_id)
-        await self.scanner.delete(request.company_id, request.id)
+        await self.invoices.delete(request.company_id, request.id)
         return empty_pb2.Empty()
 
     async def DownloadOriginal(self, request, context):
         await require_company_access(request.company_id)
-        row = await self.scanner.get(request.company_id, request.id, with_file=True)
+        row = await self.invoices.get(request.company_id, request.id, with_file=True)
         return httpbody_pb2.HttpBody(content_type=row.content_type, data=row.file_data)

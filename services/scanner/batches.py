@@ -1,0 +1,128 @@
+"""Batches: many files uploaded at once, read one after another in the background. A batch
+can be followed, cancelled (a running Tesseract is killed), and one a stop cut short resumes
+at start-up."""
+
+import asyncio
+import logging
+import uuid
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from services.kernel.auth import current_caller
+from services.kernel.errors import NotFound
+from services.kernel.fields import parse_uuid
+from services.scanner.recognition import Recognition, new_row
+from services.scanner.store import ScannedInvoice, ScanSession
+from services.scanner.uploads import UploadedFile
+
+log = logging.getLogger(__name__)
+
+DONE = ("PENDING", "APPROVED", "REJECTED", "FAILED", "CANCELLED")
+# What a finished file's row writes back (only while the row is still PROCESSING).
+_RESULT_COLUMNS = ("status", "direction", "source", "empty_reason", "fields", "review_reasons",
+                   "vat_checks", "confidence", "tax_base", "vat_amount", "total", "text", "error")  # fmt: skip
+
+
+class Batches:
+    def __init__(self, sessions: async_sessionmaker, recognition: Recognition):
+        self.sessions = sessions
+        self.recognition = recognition
+        self._running: dict[uuid.UUID, asyncio.Task] = {}
+
+    async def start(self, company_id: str, uploads: list[UploadedFile]) -> uuid.UUID:
+        session = ScanSession(id=uuid.uuid4(), company_id=parse_uuid(company_id, "company_id"), status="PROCESSING", created_by=current_caller().user_id)
+        async with self.sessions.begin() as db:
+            db.add(session)
+            await db.flush()
+            for position, upload in enumerate(uploads):
+                db.add(new_row(company_id, upload, session.id, position))
+        # The task inherits this request's context: the caller's token for vies and the ledger.
+        self._running[session.id] = asyncio.create_task(self._run(session.id))
+        return session.id
+
+    async def _run(self, session_id: uuid.UUID) -> None:
+        try:
+            while True:
+                async with self.sessions.begin() as db:
+                    row = await db.scalar(
+                        select(ScannedInvoice).where(ScannedInvoice.session_id == session_id, ScannedInvoice.status == "QUEUED")
+                        .order_by(ScannedInvoice.position).limit(1).with_for_update(skip_locked=True)
+                    )
+                    if row is None:
+                        break
+                    row.status = "PROCESSING"
+                    data = (await db.execute(select(ScannedInvoice.file_data).where(ScannedInvoice.id == row.id))).scalar_one()
+                    upload = UploadedFile(row.file_name, row.content_type, data)
+                    row_id = row.id
+                async with self.sessions() as db:
+                    row = await db.get(ScannedInvoice, row_id)
+                row.text = ""
+                try:
+                    await self.recognition.fill(row, upload)
+                except Exception as exc:  # one bad file must not stop the batch
+                    log.exception("recognition failed")
+                    row.status, row.error = "FAILED", f"could not be read ({type(exc).__name__})"
+                async with self.sessions.begin() as db:
+                    # Only if still PROCESSING: a cancel in the meantime wins.
+                    values = {c: getattr(row, c) for c in _RESULT_COLUMNS}
+                    await db.execute(update(ScannedInvoice).where(ScannedInvoice.id == row_id, ScannedInvoice.status == "PROCESSING").values(**values))
+            async with self.sessions.begin() as db:
+                await db.execute(update(ScanSession).where(ScanSession.id == session_id, ScanSession.status == "PROCESSING")
+                                 .values(status="COMPLETED", completed_at=func.now()))
+        finally:
+            self._running.pop(session_id, None)
+
+    async def get(self, company_id: str, session_id: str):
+        async with self.sessions() as db:
+            session = await db.get(ScanSession, parse_uuid(session_id))
+            if session is None or str(session.company_id) != company_id:
+                raise NotFound(f"scan session {session_id} not found")
+            rows = (await db.scalars(select(ScannedInvoice).where(ScannedInvoice.session_id == session.id).order_by(ScannedInvoice.position))).all()
+        return session, list(rows)
+
+    async def list(self, company_id: str, limit: int, before: tuple | None):
+        async with self.sessions() as db:
+            query = select(ScanSession).where(ScanSession.company_id == parse_uuid(company_id, "company_id"))
+            if before:
+                query = query.where(tuple_(ScanSession.created_at, ScanSession.id) < before)
+            sessions = (await db.scalars(query.order_by(ScanSession.created_at.desc(), ScanSession.id.desc()).limit(limit + 1))).all()
+            ids = [s.id for s in sessions]
+            counts = (await db.execute(select(ScannedInvoice.session_id, ScannedInvoice.status, func.count())
+                                       .where(ScannedInvoice.session_id.in_(ids)).group_by(ScannedInvoice.session_id, ScannedInvoice.status))).all()
+        return list(sessions), counts
+
+    async def cancel(self, company_id: str, session_id: str):
+        session, _ = await self.get(company_id, session_id)
+        task = self._running.get(session.id)
+        if task is not None:
+            task.cancel()  # kills a running Tesseract too
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        async with self.sessions.begin() as db:
+            await db.execute(update(ScannedInvoice).where(ScannedInvoice.session_id == session.id, ScannedInvoice.status.in_(("QUEUED", "PROCESSING")))
+                             .values(status="CANCELLED", error="the batch was cancelled"))
+            await db.execute(update(ScanSession).where(ScanSession.id == session.id, ScanSession.status == "PROCESSING")
+                             .values(status="CANCELLED", completed_at=func.now()))
+        return await self.get(company_id, session_id)
+
+    async def resume_interrupted(self) -> None:
+        """Batches a stop cut short carry on at start-up: their files are read again. The
+        person who started them is not here to ask the ledger and VIES on their behalf; those
+        files then wait for review with the reason (direction unknown, VAT check failed)."""
+        async with self.sessions.begin() as db:
+            await db.execute(
+                update(ScannedInvoice)
+                .where(ScannedInvoice.session_id.is_not(None), ScannedInvoice.status == "PROCESSING")
+                .values(status="QUEUED")
+            )
+            interrupted = (await db.scalars(select(ScanSession.id).where(ScanSession.status == "PROCESSING"))).all()
+        for session_id in interrupted:
+            log.info("resuming an interrupted batch", extra={"session_id": str(session_id)})
+            self._running[session_id] = asyncio.create_task(self._run(session_id))
+
+    async def stop(self) -> None:
+        for task in list(self._running.values()):
+            task.cancel()
