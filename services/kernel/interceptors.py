@@ -2,6 +2,8 @@
 
 1. context: the request id (from the edge's x-request-id, or a new one) and the RPC name
    go into context variables, so every log line of the request carries them;
+   A request whose bytes do not decode (bad UTF-8 in a string field, a corrupt wire format)
+   reaches the pipeline as Undecodable and is refused as bad input before anything else;
 2. access: the RPC's AccessRule from the contract decides whether a token is needed and which
    permission; the token is verified and the Caller is made available to the servicer;
 3. validation: the request is checked against its `validate.rules`;
@@ -14,16 +16,18 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import cache
 
 import grpc
 from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pool
+from google.protobuf.descriptor import Descriptor
 from grpc_status import rpc_status
 from sqlalchemy.exc import DBAPIError
 
 from services.kernel import metrics, validation
 from services.kernel.auth import Caller, TokenVerifier, caller_var
-from services.kernel.errors import InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
+from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
 
 log = logging.getLogger("rpc")
@@ -48,6 +52,34 @@ def access_rule(method: str) -> access_pb2.AccessRule:
     return options.Extensions[access_pb2.access]
 
 
+@cache
+def _input_type(method: str) -> Descriptor | None:
+    service, name = method.lstrip("/").split("/")
+    try:
+        return descriptor_pool.Default().FindMethodByName(f"{service}.{name}").input_type
+    except KeyError:
+        return None
+
+
+class Undecodable:
+    """Stands in for a request gRPC could not deserialize, so the pipeline answers
+    INVALID_ARGUMENT naming the field instead of gRPC's UNKNOWN (HTTP 500 at the edge)."""
+
+    def __init__(self, descriptor: Descriptor, data: bytes):
+        field = validation.undecodable_field(descriptor, data)
+        self.violation = FieldViolation(field or "request", "is not valid: strings must be UTF-8 and values of their declared type")
+
+
+def tolerant_deserializer(deserialize: Callable[[bytes], object], descriptor: Descriptor) -> Callable[[bytes], object]:
+    def run(data: bytes):
+        try:
+            return deserialize(data)
+        except Exception:  # DecodeError from protobuf; any other failure means the same
+            return Undecodable(descriptor, data)
+
+    return run
+
+
 class MeshInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, verifier: TokenVerifier):
         self.verifier = verifier
@@ -62,16 +94,19 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
             self._rules[method] = access_rule(method)
         rule = self._rules[method]
         metadata = dict(details.invocation_metadata or ())
+        deserializer = handler.request_deserializer
+        if deserializer is not None and (input_type := _input_type(method)) is not None:
+            deserializer = tolerant_deserializer(deserializer, input_type)
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
                 self._unary(handler.unary_unary, method, rule, metadata),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
                 self._server_stream(handler.unary_stream, method, rule, metadata),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
         return handler  # client/bidi streaming: none in our contracts yet
@@ -111,6 +146,8 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         return time.perf_counter()
 
     async def _admit(self, request, rule: access_pb2.AccessRule, metadata: dict) -> None:
+        if isinstance(request, Undecodable):
+            raise InvalidArgument(request.violation)
         if not rule.public:
             caller = await self._authenticate(metadata)
             caller_var.set(caller)

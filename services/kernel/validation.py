@@ -5,6 +5,10 @@ field's path (e.g. "user.email"), so one answer tells a person everything to fix
 We read the options ourselves instead of using PGV's Python validator, which compiles code
 with exec at run time and reports plain strings without field paths. Rules this module does
 not understand make `check_supported` fail at server start, so no rule is silently skipped.
+
+Two rules hold for every field whether the contract says so or not: a string never contains
+NUL (PostgreSQL cannot store it), and a request whose bytes do not decode (bad UTF-8 in a
+string, a corrupt wire format) is refused naming the field (`undecodable_field`).
 """
 
 import re
@@ -80,29 +84,46 @@ class _StringRules:
         self.in_, self.not_in = tuple(getattr(r, "in")), frozenset(r.not_in)
 
 
-# (field, name, rules, is_repeated, is_message, has_presence, string rules if a string field)
-_FieldPlan = tuple[FieldDescriptor, str, validate_pb2.FieldRules | None, bool, bool, bool, _StringRules | None]
+# (field, name, rules, is_repeated, is_message, has_presence, string rules if a string field,
+#  what may hold text: _TEXT, _MAP or None)
+_FieldPlan = tuple[FieldDescriptor, str, validate_pb2.FieldRules | None, bool, bool, bool, _StringRules | None, int | None]
+_TEXT, _MAP = 1, 2
+_NUL = "\x00"
 
 
 @cache
 def _plan(descriptor: Descriptor) -> tuple[_FieldPlan, ...]:
     """What checking a message of this type needs to know of each field, worked out once: every
-    RPC runs through here. Fields without rules that hold no message are left out."""
+    RPC runs through here. Fields without rules that hold no message and no text are left out."""
     plan = []
     for field in descriptor.fields:
         rules = _rules(field)
-        is_message = field.message_type is not None and not field.message_type.GetOptions().map_entry
-        if rules is not None or is_message:
+        is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
+        is_message = field.message_type is not None and not is_map
+        text = _MAP if is_map and _map_holds_text(field.message_type) else _TEXT if field.type == FieldDescriptor.TYPE_STRING else None
+        if rules is not None or is_message or text:
             strings = _StringRules(rules.string) if rules is not None and rules.WhichOneof("type") == "string" else None
-            plan.append((field, field.name, rules, field.is_repeated, is_message, field.has_presence, strings))
+            plan.append((field, field.name, rules, field.is_repeated, is_message, field.has_presence, strings, text))
     return tuple(plan)
 
 
+def _map_holds_text(entry: Descriptor) -> bool:
+    key, value = entry.fields_by_name["key"], entry.fields_by_name["value"]
+    return key.type == FieldDescriptor.TYPE_STRING or value.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_MESSAGE)
+
+
 def _check_message(message: Message, prefix: str, out: list[FieldViolation]) -> None:
-    for field, name, rules, is_repeated, is_message, has_presence, strings in _plan(message.DESCRIPTOR):
+    for field, name, rules, is_repeated, is_message, has_presence, strings, text in _plan(message.DESCRIPTOR):
         path = prefix + name
+        if text == _MAP:
+            _check_map(getattr(message, name), path, out)
+            continue
         if is_repeated:
             values = getattr(message, name)
+            if text == _TEXT:
+                for i, item in enumerate(values):
+                    if _NUL in item:
+                        out.append(FieldViolation(f"{path}[{i}]", "must not contain NUL characters"))
             if rules is not None:
                 _check_repeated(values, rules, path, out)
             if is_message:
@@ -114,12 +135,73 @@ def _check_message(message: Message, prefix: str, out: list[FieldViolation]) -> 
                 out.append(FieldViolation(path, "is required"))
             continue
         value = getattr(message, name)
+        if text == _TEXT and _NUL in value:
+            out.append(FieldViolation(path, "must not contain NUL characters"))
         if strings is not None:
             _check_string(value, strings, path, out)
         elif rules is not None:
             _check_value(value, field, rules, path, out)
         if is_message:
             _check_message(value, path + ".", out)
+
+
+def _check_map(values, path: str, out: list[FieldViolation]) -> None:
+    for key, value in values.items():
+        if isinstance(key, str) and _NUL in key:
+            out.append(FieldViolation(path, "keys must not contain NUL characters"))
+        if isinstance(value, str):
+            if _NUL in value:
+                out.append(FieldViolation(f"{path}[{key!r}]", "must not contain NUL characters"))
+        elif isinstance(value, Message):
+            _check_message(value, f"{path}[{key!r}].", out)
+
+
+def undecodable_field(descriptor: Descriptor, data: bytes, prefix: str = "") -> str | None:
+    """The path of the first field whose bytes do not decode as the contract says (bad UTF-8 in
+    a string, a truncated or corrupt value), or None when no single field is to blame."""
+    pos, end = 0, len(data)
+    path = prefix.rstrip(".")
+    try:
+        while pos < end:
+            tag, pos = _varint(data, pos)
+            field = descriptor.fields_by_number.get(tag >> 3)
+            path = prefix + (field.name if field is not None else f"#{tag >> 3}")
+            wire_type = tag & 7
+            if wire_type == 0:
+                _, pos = _varint(data, pos)
+            elif wire_type in (1, 5):
+                pos += 8 if wire_type == 1 else 4
+            elif wire_type == 2:
+                length, pos = _varint(data, pos)
+                chunk, pos = data[pos : pos + length], pos + length
+                if pos > end:
+                    return path
+                if field is None:
+                    continue
+                if field.type == FieldDescriptor.TYPE_STRING:
+                    chunk.decode("utf-8")
+                elif field.message_type is not None and (found := undecodable_field(field.message_type, chunk, path + ".")):
+                    return found
+            else:  # groups: none in our contracts
+                return path
+            if pos > end:
+                return path
+    except UnicodeDecodeError:
+        return path
+    except IndexError:
+        return path or None
+    return None
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
 
 
 def _check_repeated(values, rules: validate_pb2.FieldRules, path: str, out: list[FieldViolation]) -> None:
