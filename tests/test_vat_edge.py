@@ -149,7 +149,14 @@ def test_the_check_route_reads_files_back_and_names_broken_fields(http, admin):
     files["PRODAGBI.TXT"] = files["PRODAGBI.TXT"].replace(b"        1000.00", b"        1000,00", 1)
     bad = ok(http.post("/api/vat/check", headers=admin, json={"files": {n: base64.b64encode(d).decode() for n, d in files.items()}}))
     assert bad["ok"] is False
-    assert {"file": "PRODAGBI.TXT", "record": 1, "field": "02-10"} in [{k: p[k] for k in ("file", "record", "field")} for p in bad["problems"]]
+    assert {"file": "PRODAGBI.TXT", "record": 1, "field": "02-10", "severity": "SEVERITY_ERROR"} in [
+        {k: p[k] for k in ("file", "record", "field", "severity")} for p in bad["problems"]
+    ]
+    files["PRODAGBI.TXT"] = (GOLDEN / "PRODAGBI.TXT").read_bytes()
+    files["VIES.TXT"] = files["VIES.TXT"][: -len(b"\r\nCHR    0")]  # as NAV and Odoo write it
+    warned = ok(http.post("/api/vat/check", headers=admin, json={"files": {n: base64.b64encode(d).decode() for n, d in files.items()}}))
+    assert warned["ok"] is True
+    assert [(p["file"], p["severity"]) for p in warned["problems"]] == [("VIES.TXT", "SEVERITY_WARNING")]
 
 
 def test_a_caller_without_access_to_the_company_gets_403(http, admin, company, new_user, groups):

@@ -108,7 +108,6 @@ class ReturnBuilder:
         self.sales_sums = dict.fromkeys(("02-10", "02-20", *operations.SALES_AMOUNTS), ZERO)
         self.purchase_sums = dict.fromkeys(operations.PURCHASE_AMOUNTS, ZERO)
         self.vies_lines: dict[str, list[Decimal]] = {}  # customer VAT number -> goods, triangular, services
-        self.has_vies = False
         self.converted = 0
         self._period_number = int(period) if self.currency else 0
         self._counterparties: dict[tuple, tuple[str, str]] = {}
@@ -180,7 +179,12 @@ class ReturnBuilder:
 
     @staticmethod
     def _document_number(entry: VatEntry) -> str | None:
-        """The number as written, or None when it cannot be written."""
+        """The number as written, or None when it cannot be written. Invoices and notes are
+        zero-padded to 10 digits (art. 114 ЗДДС, art. 78 ППЗДДС). Protocols, customs documents and
+        reports (07, 09, 81-95) are written as numbered, not padded: the law fixes their
+        numbering nowhere, a customs MRN has letters and 18 characters, and the NRA matches a
+        buyer's record to the seller's by the number as the document shows it. NAV pads every
+        type; the other writers write these raw (docs/nap-format.md, "Document numbers")."""
         number = entry.document_number.strip()
         if entry.document_type in layouts.NUMBERED_DOCUMENT_TYPES and number.isdigit() and len(number) <= 10:
             return number.zfill(10)
@@ -349,7 +353,6 @@ class ReturnBuilder:
         amounts["02-10"] = sum((a for c, a in amounts.items() if c in SALES_BASE_TOTAL), ZERO)
         amounts["02-20"] = sum((a for c, a in amounts.items() if c in SALES_VAT_TOTAL), ZERO)
         if op.eu_customer:
-            self.has_vies = True
             line = self.vies_lines.setdefault(common["id"], [ZERO, ZERO, ZERO])
             for i, code in enumerate(operations.VIES_COLUMNS):
                 line[i] += amounts.get(code, ZERO)
@@ -358,7 +361,7 @@ class ReturnBuilder:
             "02-05": common["number"], "02-06": common["date"], "02-07": common["id"], "02-08": common["name"],
             "02-09": common["description"], "02-27": "", **_texts(operations.SALES_AMOUNTS, amounts),
         }  # fmt: skip
-        return _Record(values, amounts, entry.document_type not in layouts.NOT_IN_RETURN_TYPES)
+        return _Record(values, amounts, entry.document_type not in layouts.SALES_NOT_IN_RETURN)
 
     def _purchase_record(self, entry: VatEntry, number: str | None, label: str, base: Decimal, vat: Decimal) -> _Record | None:
         op = operations.PURCHASES.get(entry.purchase_operation)
@@ -374,7 +377,7 @@ class ReturnBuilder:
             "03-06": common["number"], "03-07": common["date"], "03-08": common["id"], "03-09": common["name"],
             "03-10": common["description"], "03-45": "", **_texts(operations.PURCHASE_AMOUNTS, amounts),
         }  # fmt: skip
-        return _Record(values, amounts, entry.document_type not in layouts.NOT_IN_RETURN_TYPES)
+        return _Record(values, amounts, entry.document_type not in layouts.PURCHASES_NOT_IN_RETURN)
 
     def _place(self, op: operations.Operation, base: Decimal, vat: Decimal, label: str) -> dict[str, Decimal] | None:
         """The amounts in the operation's columns (only those); None (with a problem) if they do not fit it."""
@@ -402,7 +405,12 @@ class ReturnBuilder:
         self._flush_day()
         cells = self._cells()
         deklar = self._deklar(cells)
-        vies = self._vies() if self.has_vies else None
+        # A customer whose supplies net to 0.00 in the period (a credit note cancelling the
+        # invoice) gets no VIR line, and a period left with no line gets no VIES.TXT: decided
+        # with Dynamics NAV's Bulgarian writer, which leaves such customers out (an all-zero
+        # line declares nothing); see docs/nap-format.md, "VIES.TXT".
+        vies_lines = sorted((vat, line) for vat, line in self.vies_lines.items() if any(line))
+        vies = self._vies(vies_lines) if vies_lines else None
         if self.problems or self.more_problems:
             raise ValidationFailed(self.problems, self.more_problems)
         notes = []
@@ -416,7 +424,7 @@ class ReturnBuilder:
             cells={f.code: written[s:e].strip() for f, s, e in layouts.DEKLAR.slices()},
             sales_count=self.sales_count,
             purchase_count=self.purchase_count,
-            vies_count=len(self.vies_lines) if self.has_vies else 0,
+            vies_count=len(vies_lines),
             currency=self.currency,
             notes=notes,
         )
@@ -430,7 +438,10 @@ class ReturnBuilder:
             "01-12": s["02-12"] + s["02-26"], "01-22": s["02-22"], "01-23": s["02-23"], "01-13": s["02-13"], "01-24": s["02-24"],
             "01-14": s["02-14"], "01-15": s["02-15"], "01-16": s["02-16"], "01-17": s["02-17"],
             "01-18": s["02-18"] + s["02-25"], "01-19": s["02-19"],
-            "01-30": p["03-30"], "01-31": p["03-31"], "01-41": p["03-41"], "01-32": p["03-32"], "01-42": p["03-42"], "01-43": p["03-43"],
+            # 01-30 = Σ03-30 + Σ03-44 (goods bought from the intermediary of a triangular
+            # operation): NAV's dated fix "21.02.18, Changed function FillDeclaration" and
+            # skladnik both add 03-44; docs/nap-format.md, "The return's cells".
+            "01-30": p["03-30"] + p["03-44"], "01-31": p["03-31"], "01-41": p["03-41"], "01-32": p["03-32"], "01-42": p["03-42"], "01-43": p["03-43"],
         }  # fmt: skip
         coefficient = ch.coefficient
         if coefficient is None:
@@ -464,9 +475,8 @@ class ReturnBuilder:
             self._problem("DEKLAR.TXT", f"cell {code}", message)
             return b""
 
-    def _vies(self) -> bytes:
+    def _vies(self, lines: list[tuple[str, list[Decimal]]]) -> bytes:
         c, f = self.company, self.company.filer
-        lines = sorted(self.vies_lines.items())
         goods = sum((line[0] for _, line in lines), ZERO)
         total = sum((sum(line, ZERO) for _, line in lines), ZERO)
         if f.capacity not in ("A", "R"):
@@ -492,7 +502,7 @@ class ReturnBuilder:
                 self._problem(subject, code, message)
         if len(out) < len(records):
             return b""
-        # CR LF between records, none after the last (the NAP-accepted sample, nap/vies-txt.md §6).
+        # CR LF between records, none after the last (the NRA-accepted sample; docs/nap-format.md, "VIES.TXT").
         return CRLF.join(out).encode(ENCODING)
 
 

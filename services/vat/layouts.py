@@ -1,6 +1,6 @@
 """The НАП record layouts as data: every field of every record, in file order, with its code,
 width and kind. The writers format and the parser reads by these tables only, so a width is
-stated once. Sources and the disputed points: docs/nap-format (reference/nap/*.md).
+stated once. Sources and the disputed points: docs/nap-format.md.
 
 Kinds:
   text     left-aligned, space-padded, cut to width
@@ -53,7 +53,7 @@ def _amounts(*codes: str, width: int = 15) -> tuple[Field, ...]:
     return tuple(Field(code, width, "amount") for code in codes)
 
 
-# nap/deklar.md §1: one record, 36 fields, 590 characters.
+# docs/nap-format.md, "DEKLAR.TXT": one record, 36 fields, 590 characters.
 DEKLAR = Layout(
     "DEKLAR",
     (
@@ -71,7 +71,7 @@ DEKLAR = Layout(
     ),
 )
 
-# nap/pokupki.md §1: one record per document, 18 fields, 274 characters. 03-02 comes first.
+# docs/nap-format.md, "The ledgers": one record per document, 18 fields, 274 characters. 03-02 comes first.
 POKUPKI = Layout(
     "POKUPKI",
     (
@@ -90,7 +90,7 @@ POKUPKI = Layout(
     ),
 )
 
-# nap/prodagbi.md §1: one record per document, 28 fields, 424 characters.
+# docs/nap-format.md, "The ledgers": one record per document, 28 fields, 424 characters.
 PRODAGBI = Layout(
     "PRODAGBI",
     (
@@ -110,7 +110,7 @@ PRODAGBI = Layout(
     ),
 )
 
-# nap/vies-txt.md §2: one layout per record type.
+# docs/nap-format.md, "VIES.TXT": one layout per record type.
 VHR = Layout("VHR", (Field("VHR-01", 3, "const", "VHR"), Field("VHR-02", 7, "vperiod"), Field("VHR-03", 5, "int")))
 VDR = Layout(
     "VDR",
@@ -142,7 +142,7 @@ VIR = Layout(
 CHR = Layout("CHR", (Field("CHR-01", 3, "const", "CHR"), Field("CHR-02", 5, "int")))
 VIES_RECORDS = {layout.name: layout for layout in (VHR, VDR, VTR, TTR, VIR, CHR)}
 
-# Document types (НАП nomenclature) each ledger accepts: nap/prodagbi.md §3, nap/pokupki.md §2.
+# Document types (НАП nomenclature) each ledger accepts (docs/nap-format.md, "The ledgers").
 # 05 and 92 only in purchases; 04, 29, 50, 81-85, 95 only in sales.
 SALES_DOCUMENT_TYPES = frozenset(
     "01 02 03 04 07 09 11 12 13 23 29 50 81 82 83 84 85 91 93 94 95".split()
@@ -152,9 +152,15 @@ PURCHASE_DOCUMENT_TYPES = frozenset("01 02 03 05 07 09 11 12 13 23 91 92 93 94".
 NUMBERED_DOCUMENT_TYPES = frozenset("01 02 03 11 12 13 23".split())
 CREDIT_NOTE_TYPES = frozenset("03 13 23".split())
 INVOICE_TYPES = frozenset("01 02 11 12".split())  # never negative
-# Listed in the ledgers but left out of the return's sums (nap-format.md, DEKLAR choices):
-# cash-accounting documents are declared through their protocols; call-off registers carry no tax.
-NOT_IN_RETURN_TYPES = frozenset("04 05 11 12 13".split())
+# Listed in the ledgers but left out of the return's sums (docs/nap-format.md, "Documents left
+# out of the sums"): cash-accounting invoices and notes (11, 12, 13) are declared through their
+# protocols at payment; call-off-stock registers (04, 05) carry no tax. In the purchase ledger
+# also 94, the protocol a recipient in the cash-accounting regime receives: its credit is taken
+# at payment through the type-92 protocol, so summing both would count it twice. Decided with
+# Dynamics NAV's Bulgarian writer ("VAT Ledgers Management", NAVBG 11), which leaves out
+# 11, 12, 13 and 94 of the purchases, as does CyberERP (docs/nap-format.md lists both).
+SALES_NOT_IN_RETURN = frozenset("04 05 11 12 13".split())
+PURCHASES_NOT_IN_RETURN = SALES_NOT_IN_RETURN | {"94"}
 # Retail sales reports name no single customer.
 SALES_REPORT_TYPES = frozenset("81 82".split())
 # Member-state prefixes of EU VAT numbers (VIES spelling: EL = Greece, XI = Northern Ireland).

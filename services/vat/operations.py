@@ -1,5 +1,5 @@
 """Operation codes (the journal entry's VAT purchase / sales operation) and the ledger columns
-they fill. The codes are upstream's (reference/upstream-contract.md §3.2): the number after
+they fill. The codes are those of the system this service replaces: the number after
 "1-"/"2-" is the printed ledger column of the base. We add 2-13 (intra-community acquisition),
 2-14 (received supplies under art. 82(2)-(5), reverse charge) and 2-16 (private use), which
 upstream could not express. Unlike upstream, an unknown code is an error, never column 10/11.
@@ -47,7 +47,7 @@ PURCHASES = {
 
 SALES_AMOUNTS = ("02-11", "02-21", "02-12", "02-26", "02-22", "02-23", "02-13", "02-24", "02-14", "02-15", "02-16", "02-17", "02-18", "02-19", "02-25")
 PURCHASE_AMOUNTS = ("03-30", "03-31", "03-41", "03-32", "03-42", "03-43", "03-44")
-# Per record (nap/prodagbi.md §2).
+# Per record (docs/nap-format.md, "The ledgers").
 SALES_BASE_TOTAL = ("02-11", "02-12", "02-26", "02-13", "02-14", "02-15", "02-16")  # -> 02-10
 SALES_VAT_TOTAL = ("02-21", "02-22", "02-23", "02-24")  # -> 02-20
 VIES_COLUMNS = ("02-15", "02-25", "02-17")  # goods, triangular, services -> VIR-04, -05, -06

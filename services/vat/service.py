@@ -20,6 +20,7 @@ from services.vat.store import VatReturn, VatReturnFile
 
 TEXT_TYPE = "text/plain; charset=windows-1251"
 CHUNK = 1024 * 1024
+SEVERITIES = {parser.ERROR: pb.VatFileProblem.SEVERITY_ERROR, parser.WARNING: pb.VatFileProblem.SEVERITY_WARNING}
 CHOICE_NAMES = ("coefficient", "offset_art92_1", "paid", "refund_art92_1", "refund_art92_3", "refund_art92_4")
 
 
@@ -108,7 +109,10 @@ class VatReturnServicer(rpc.VatReturnServiceServicer):
         cells = {code: _text(value) for code, value in (deklar.cells.items() if deklar else ())}
         return pb.CheckVatFilesResponse(
             ok=report.ok,
-            problems=[pb.VatFileProblem(file=p.file, record=p.record, field=p.field, message=p.message) for p in report.problems],
+            problems=[
+                pb.VatFileProblem(file=p.file, record=p.record, field=p.field, message=p.message, severity=SEVERITIES[p.severity])
+                for p in report.problems
+            ],
             records={name: parsed.count for name, parsed in report.files.items()},
             cells=cells,
         )

@@ -1,7 +1,7 @@
 """Assembles a golden НАП file from its hand-written field list (*.fields, UTF-8).
 
 Each line of a .fields file is `CODE|content|`: the field's characters exactly as they stand in
-the file, padding included, typed from the field tables in reference/nap/. A blank line ends a
+the file, padding included, typed from the field tables in docs/nap-format.md. A blank line ends a
 record. This script only checks each content's width against the widths below (copied from the
 same tables, independently of services/vat) and joins: it formats nothing. Records end with
 CR LF (VIES.TXT: CR LF between records only), encoded windows-1251.
@@ -12,7 +12,7 @@ CR LF (VIES.TXT: CR LF between records only), encoded windows-1251.
 import sys
 from pathlib import Path
 
-# nap/deklar.md §1, nap/pokupki.md §1, nap/prodagbi.md §1, nap/vies-txt.md §2.
+# docs/nap-format.md: DEKLAR.TXT, the ledgers, VIES.TXT.
 WIDTHS = {
     "DEKLAR": [15, 50, 6, 50, 15, 15] + [15] * 21 + [4] + [15] * 8,
     "POKUPKI": [15, 6, 4, 15, 2, 20, 10, 15, 50, 30] + [15] * 7 + [2],

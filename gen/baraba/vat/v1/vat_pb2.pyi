@@ -6,6 +6,7 @@ from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from validate import validate_pb2 as _validate_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -162,16 +163,26 @@ class CheckVatFilesRequest(_message.Message):
     def __init__(self, files: _Optional[_Mapping[str, bytes]] = ...) -> None: ...
 
 class VatFileProblem(_message.Message):
-    __slots__ = ("file", "record", "field", "message")
+    __slots__ = ("file", "record", "field", "message", "severity")
+    class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        SEVERITY_UNSPECIFIED: _ClassVar[VatFileProblem.Severity]
+        SEVERITY_ERROR: _ClassVar[VatFileProblem.Severity]
+        SEVERITY_WARNING: _ClassVar[VatFileProblem.Severity]
+    SEVERITY_UNSPECIFIED: VatFileProblem.Severity
+    SEVERITY_ERROR: VatFileProblem.Severity
+    SEVERITY_WARNING: VatFileProblem.Severity
     FILE_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
     FIELD_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
     file: str
     record: int
     field: str
     message: str
-    def __init__(self, file: _Optional[str] = ..., record: _Optional[int] = ..., field: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+    severity: VatFileProblem.Severity
+    def __init__(self, file: _Optional[str] = ..., record: _Optional[int] = ..., field: _Optional[str] = ..., message: _Optional[str] = ..., severity: _Optional[_Union[VatFileProblem.Severity, str]] = ...) -> None: ...
 
 class CheckVatFilesResponse(_message.Message):
     __slots__ = ("ok", "problems", "records", "cells")

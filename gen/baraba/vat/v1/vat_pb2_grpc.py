@@ -138,7 +138,9 @@ class VatReturnServiceServicer:
 
     def CheckVatFiles(self, request, context):
         """Checks НАП VAT files (from this or any other program) against the layouts and against
-        each other, and reports every field that breaks them.
+        each other. Each problem is reported once, at its field, with a severity; a field that
+        cannot be read does not hide the rest of its record, and the cross-checks use what could be
+        read.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
