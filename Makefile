@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test gen lint contract-baseline clean ocr
+.PHONY: up test gen lint format contract-baseline clean ocr
 
 # The venv is rebuilt when pyproject.toml changes. The .pth file puts the repository root
 # (services.*) and gen/ (generated baraba.*) on the venv's import path.
@@ -22,11 +22,18 @@ venv: $(STAMP)
 gen: $(STAMP)
 	$(BIN)/python -m services.mesh.codegen
 
-## lint: buf lint + breaking-change check of the v1 contracts against proto/baseline.binpb
+## lint: ruff (lint + format check) and mypy over the Python tree; buf lint + breaking-change
+## check of the v1 contracts against proto/baseline.binpb. `make format` fixes what ruff can.
 lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/buf lint
 	mkdir -p .baraba && $(BIN)/buf build --exclude-source-info -o .baraba/contracts.binpb
 	$(BIN)/buf breaking .baraba/contracts.binpb --against proto/baseline.binpb
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## contract-baseline: accept the current contracts as the released ones (after review!)
 contract-baseline: $(STAMP)

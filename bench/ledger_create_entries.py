@@ -54,7 +54,9 @@ def entry_body(accounts: dict[str, str], n: int) -> dict:
     }
 
 
-async def load(port: int, path: str, headers: dict, accounts: dict, seconds: float, concurrency: int) -> tuple[list[float], list[tuple[int, bytes]], float]:
+async def load(
+    port: int, path: str, headers: dict, accounts: dict, seconds: float, concurrency: int
+) -> tuple[list[float], list[tuple[int, bytes]], float]:
     """Each client is a browser tab on its own keep-alive connection, posting one entry after
     the other. Returns the latencies, the non-200 answers and the CPU seconds this
     load generator used itself."""
@@ -101,8 +103,10 @@ async def run(mesh, seconds: float, concurrency: int) -> None:
     created = len(ms) - len(errors)
     expected = len(warm[0]) - len(warm[1]) + created
     print(f"{concurrency} clients, {seconds:.0f} s, one company, 2–4 lines per entry, through the edge (REST)")
-    print(f"  {created / seconds:7.0f} entries/s   p50 {statistics.median(ms):6.1f} ms   p99 {ms[int(len(ms) * 0.99) - 1]:6.1f} ms   max {ms[-1]:6.1f} ms")
-    print(f"  {created} created, {len(errors)} errors; last entry number {total['journal_entries'][0]['entry_number']} of {total['total_size']} entries")
+    p99 = ms[int(len(ms) * 0.99) - 1]
+    print(f"  {created / seconds:7.0f} entries/s   p50 {statistics.median(ms):6.1f} ms   p99 {p99:6.1f} ms   max {ms[-1]:6.1f} ms")
+    newest = total["journal_entries"][0]["entry_number"]
+    print(f"  {created} created, {len(errors)} errors; last entry number {newest} of {total['total_size']} entries")
     for status, answer in (warm[1] + errors)[:5]:
         print(f"  error {status}: {answer[:300].decode(errors='replace')}")
     # Numbers are gapless: the newest number equals the count, and the count is what was answered 200.

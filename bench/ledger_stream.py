@@ -76,8 +76,10 @@ async def run(mesh, entries: int) -> None:
                 received += len(batch.entries)
             elapsed = time.perf_counter() - started
             after, cpu = rss_mb(mesh), cpu_seconds(mesh)["ledger"] - cpu_before
-        print(f"{received} entries via {target:<6} in {elapsed:5.2f} s ({received / elapsed:7.0f}/s), ledger CPU {cpu:5.2f} s;"
-              f" ledger RSS {before[0]:.0f} -> {after[0]:.0f} MiB (peak {after[1]:.0f} MiB)")
+        print(
+            f"{received} entries via {target:<6} in {elapsed:5.2f} s ({received / elapsed:7.0f}/s), ledger CPU {cpu:5.2f} s;"
+            f" ledger RSS {before[0]:.0f} -> {after[0]:.0f} MiB (peak {after[1]:.0f} MiB)"
+        )
 
 
 def main() -> None:

@@ -54,7 +54,8 @@ async def book(database: str, company_id: str, counterparts: dict[str, str], n: 
             FROM (SELECT i, DATE '2026-03-01' + (i % 31) AS d, CASE WHEN i % 10 = 0 THEN -1 ELSE 1 END AS s
                   FROM generate_series($7::int, $8::int) AS i) AS g
             """,
-            uuid.UUID(company_id), *(uuid.UUID(counterparts[k]) for k in ("bg", "de", "at", "supplier")), uuid.uuid4(), start, start + n - 1,
+            uuid.UUID(company_id), *(uuid.UUID(counterparts[k]) for k in ("bg", "de", "at", "supplier")),
+            uuid.uuid4(), start, start + n - 1,
         )  # fmt: skip
     finally:
         await conn.close()
@@ -74,9 +75,19 @@ def run(sizes: list[int]) -> None:
                        "representative_name": "Иван Иванов", "representative_eik": "8001011234"}  # fmt: skip
             company_id = http.post("/api/companies", headers=headers, json={"company": company}).json()["id"]
             counterparts = {}
-            for key, name, vat, country, customer in (("bg", "Клиент ООД", "BG111111111", "BG", True), ("de", "Kunde GmbH", "DE123456789", "DE", True),
-                                                      ("at", "Alpen GmbH", "ATU12345678", "AT", True), ("supplier", "Доставчик ЕООД", "BG175074752", "BG", False)):  # fmt: skip
-                body = {"counterpart": {"name": name, "vat_number": vat, "country": country, "is_customer": customer, "is_supplier": not customer}}
+            for key, name, vat, country, customer in (
+                ("bg", "Клиент ООД", "BG111111111", "BG", True), ("de", "Kunde GmbH", "DE123456789", "DE", True),
+                ("at", "Alpen GmbH", "ATU12345678", "AT", True), ("supplier", "Доставчик ЕООД", "BG175074752", "BG", False),
+            ):  # fmt: skip
+                body = {
+                    "counterpart": {
+                        "name": name,
+                        "vat_number": vat,
+                        "country": country,
+                        "is_customer": customer,
+                        "is_supplier": not customer,
+                    }
+                }
                 counterparts[key] = http.post(f"/api/companies/{company_id}/counterparts", headers=headers, json=body).json()["id"]
             asyncio.run(book(f"{DATABASE}/{mesh.database_prefix}ledger", company_id, counterparts, n, 1))
 
@@ -95,8 +106,9 @@ def run(sizes: list[int]) -> None:
             assert report.ok, report.problems[:5]
             rss = peak_rss_mb(mesh.processes["vat"].pid)
             results.append((n, generated, total, rss, sum(map(len, files.values()))))
+            size_mb = sum(map(len, files.values())) / 1e6
             print(f"{n:>7} entries: generate {generated:6.2f} s, generate + 4 downloads {total:6.2f} s, "
-                  f"{total / n * 10000:5.2f} s per 10,000, vat peak RSS {rss:6.1f} MB, {sum(map(len, files.values())) / 1e6:5.1f} MB of files", flush=True)  # fmt: skip
+                  f"{total / n * 10000:5.2f} s per 10,000, vat peak RSS {rss:6.1f} MB, {size_mb:5.1f} MB of files", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

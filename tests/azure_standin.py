@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 KEY = "secret-key-123"
 
@@ -14,8 +15,8 @@ class AzureStandIn(BaseHTTPRequestHandler):
     """Azure's prebuilt-invoice protocol: POST …:analyze → 202 + Operation-Location, then GET
     → running, then succeeded with the analyzeResult."""
 
-    polls: dict[str, int] = {}
-    received: list[tuple[str, str, int]] = []
+    polls: ClassVar[dict[str, int]] = {}
+    received: ClassVar[list[tuple[str, str, int]]] = []
 
     def log_message(self, *args):
         pass
@@ -35,7 +36,10 @@ class AzureStandIn(BaseHTTPRequestHandler):
         assert "/documentintelligence/documentModels/prebuilt-invoice:analyze?api-version=" in self.path
         AzureStandIn.received.append((self.path, self.headers["Content-Type"], length))
         self.send_response(202)
-        self.send_header("Operation-Location", f"http://{self.headers['Host']}/documentintelligence/documentModels/prebuilt-invoice/analyzeResults/op1?api-version=x")
+        self.send_header(
+            "Operation-Location",
+            f"http://{self.headers['Host']}/documentintelligence/documentModels/prebuilt-invoice/analyzeResults/op1?api-version=x",
+        )
         self.end_headers()
 
     def do_GET(self):

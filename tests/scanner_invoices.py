@@ -110,15 +110,96 @@ def sample_invoices() -> list[Invoice]:
     iban2 = make_iban("BG", "UNCR70001523456789")
     iban3 = make_iban("BG", "FINV91501017534825")
     return [
-        Invoice("classic", "invoice", "0000001234", date(2025, 3, 15), date(2025, 3, 15), ALFA, BETA, LINES["office"], Decimal("20"), "BGN", iban1),
-        Invoice("classic", "credit_note", "0000000045", date(2025, 4, 2), date(2025, 4, 2), GAMA, ALFA, LINES["service"], Decimal("20"), "BGN", iban3, reference="0000000911"),
-        Invoice("classic", "invoice", "0000020077", date(2026, 1, 12), date(2026, 1, 10), ZVEZDA, DELTA, LINES["hotel"], Decimal("9"), "EUR", ""),
-        Invoice("stacked", "invoice", "0000000518", date(2025, 6, 30), date(2025, 6, 28), BETA, GAMA, LINES["build"], Decimal("20"), "BGN", iban2),
-        Invoice("stacked", "debit_note", "0000000519", date(2025, 7, 3), date(2025, 7, 3), BETA, GAMA, LINES["service"], Decimal("20"), "BGN", iban2, reference="0000000518"),
-        Invoice("stacked", "invoice", "0000003301", date(2026, 2, 1), date(2026, 2, 1), OMEGA, ALFA, LINES["hotel"], Decimal("9"), "EUR", iban1),
-        Invoice("boxed", "invoice", "1000000007", date(2025, 11, 20), date(2025, 11, 20), DELTA, ZVEZDA, LINES["software"], Decimal("20"), "BGN", iban3),
-        Invoice("boxed", "credit_note", "1000000008", date(2025, 12, 1), date(2025, 11, 30), DELTA, ZVEZDA, LINES["office"], Decimal("20"), "BGN", iban3, reference="1000000007"),
-        Invoice("boxed", "invoice", "0000000091", date(2026, 3, 9), date(2026, 3, 9), ALFA, OMEGA, LINES["build"], Decimal("20"), "EUR", iban1),
+        Invoice(
+            "classic",
+            "invoice",
+            "0000001234",
+            date(2025, 3, 15),
+            date(2025, 3, 15),
+            ALFA,
+            BETA,
+            LINES["office"],
+            Decimal("20"),
+            "BGN",
+            iban1,
+        ),
+        Invoice(
+            "classic",
+            "credit_note",
+            "0000000045",
+            date(2025, 4, 2),
+            date(2025, 4, 2),
+            GAMA,
+            ALFA,
+            LINES["service"],
+            Decimal("20"),
+            "BGN",
+            iban3,
+            reference="0000000911",
+        ),
+        Invoice(
+            "classic", "invoice", "0000020077", date(2026, 1, 12), date(2026, 1, 10), ZVEZDA, DELTA, LINES["hotel"], Decimal("9"), "EUR", ""
+        ),
+        Invoice(
+            "stacked",
+            "invoice",
+            "0000000518",
+            date(2025, 6, 30),
+            date(2025, 6, 28),
+            BETA,
+            GAMA,
+            LINES["build"],
+            Decimal("20"),
+            "BGN",
+            iban2,
+        ),
+        Invoice(
+            "stacked",
+            "debit_note",
+            "0000000519",
+            date(2025, 7, 3),
+            date(2025, 7, 3),
+            BETA,
+            GAMA,
+            LINES["service"],
+            Decimal("20"),
+            "BGN",
+            iban2,
+            reference="0000000518",
+        ),
+        Invoice(
+            "stacked", "invoice", "0000003301", date(2026, 2, 1), date(2026, 2, 1), OMEGA, ALFA, LINES["hotel"], Decimal("9"), "EUR", iban1
+        ),
+        Invoice(
+            "boxed",
+            "invoice",
+            "1000000007",
+            date(2025, 11, 20),
+            date(2025, 11, 20),
+            DELTA,
+            ZVEZDA,
+            LINES["software"],
+            Decimal("20"),
+            "BGN",
+            iban3,
+        ),
+        Invoice(
+            "boxed",
+            "credit_note",
+            "1000000008",
+            date(2025, 12, 1),
+            date(2025, 11, 30),
+            DELTA,
+            ZVEZDA,
+            LINES["office"],
+            Decimal("20"),
+            "BGN",
+            iban3,
+            reference="1000000007",
+        ),
+        Invoice(
+            "boxed", "invoice", "0000000091", date(2026, 3, 9), date(2026, 3, 9), ALFA, OMEGA, LINES["build"], Decimal("20"), "EUR", iban1
+        ),
     ]
 
 
@@ -230,13 +311,23 @@ def _stacked(c, inv: Invoice) -> None:
         _text(c, 130, y - 45, party.address, 9)
         y -= 75
     y = _lines_table(c, inv, y - 10, "plain", ("№", "Наименование", "Количество", "Цена", "Сума"))
-    for label, value in (("Стойност без ДДС:", f"{inv.tax_base:.2f} {inv.currency}"), ("Ставка ДДС:", f"{inv.vat_rate} %"),
-                         ("Размер на ДДС:", f"{inv.vat_amount:.2f} {inv.currency}"), ("Обща стойност:", f"{inv.total:.2f} {inv.currency}")):
+    for label, value in (
+        ("Стойност без ДДС:", f"{inv.tax_base:.2f} {inv.currency}"),
+        ("Ставка ДДС:", f"{inv.vat_rate} %"),
+        ("Размер на ДДС:", f"{inv.vat_amount:.2f} {inv.currency}"),
+        ("Обща стойност:", f"{inv.total:.2f} {inv.currency}"),
+    ):
         _text(c, 300, y, label, 10)
         _text(c, 540, y, value, 10, right=True)
         y -= 16
     if inv.iban:
-        _text(c, 50, y - 20, f"Плащане по сметка IBAN {inv.iban[:4]} {inv.iban[4:8]} {inv.iban[8:12]} {inv.iban[12:16]} {inv.iban[16:20]} {inv.iban[20:]}", 9)
+        _text(
+            c,
+            50,
+            y - 20,
+            f"Плащане по сметка IBAN {inv.iban[:4]} {inv.iban[4:8]} {inv.iban[8:12]} {inv.iban[12:16]} {inv.iban[16:20]} {inv.iban[20:]}",
+            9,
+        )
 
 
 def _boxed(c, inv: Invoice) -> None:

@@ -24,9 +24,7 @@ def test_gen_is_what_proto_produces(tmp_path):
     codegen.generate(tmp_path / "gen")
     fresh = {p.relative_to(tmp_path / "gen"): p.read_bytes() for p in (tmp_path / "gen").rglob("*") if p.is_file()}
     committed = {
-        p.relative_to(ROOT / "gen"): p.read_bytes()
-        for p in (ROOT / "gen").rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
+        p.relative_to(ROOT / "gen"): p.read_bytes() for p in (ROOT / "gen").rglob("*") if p.is_file() and "__pycache__" not in p.parts
     }
     stale = sorted(str(name) for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
     assert not stale, f"gen/ is stale, run `make gen`: {stale}"
@@ -62,7 +60,7 @@ def _methods():
                 yield service, method
 
 
-@pytest.mark.parametrize("service,method", list(_methods()), ids=lambda x: getattr(x, "name", ""))
+@pytest.mark.parametrize(("service", "method"), list(_methods()), ids=lambda x: getattr(x, "name", ""))
 def test_every_rpc_declares_who_may_call_it_and_its_rules_are_checkable(service, method):
     rule = access_rule(f"/{service.full_name}/{method.name}")
     assert rule.public or rule.permission == 0 or permission_name(rule.permission)
@@ -78,7 +76,11 @@ def test_permission_names_match_the_group_flags():
 
 
 def test_envoy_accepts_the_rendered_config(tmp_path):
-    config = edge.render(tmp_path / "envoy.yaml", {"edge": "127.0.0.1:15000", "reflection": "127.0.0.1:15009", **{s: f"127.0.0.1:{15001 + i}" for i, s in enumerate(SERVICES)}}, 19901)
+    config = edge.render(
+        tmp_path / "envoy.yaml",
+        {"edge": "127.0.0.1:15000", "reflection": "127.0.0.1:15009", **{s: f"127.0.0.1:{15001 + i}" for i, s in enumerate(SERVICES)}},
+        19901,
+    )
     done = run(edge.envoy_binary(), "--mode", "validate", "-c", str(config))
     assert done.returncode == 0, done.stdout + done.stderr
     text = config.read_text()

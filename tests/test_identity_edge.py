@@ -9,7 +9,6 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, bearer, error_of, field_violations, login, service_log
 
-
 # --- signing in -----------------------------------------------------------------------
 
 
@@ -233,7 +232,9 @@ def test_user_crud_round_trip(http, admin, groups):
     assert updated.json()["last_name"] == "Петрова" and updated.json()["group_name"] == "viewers"
 
     duplicate = http.post(
-        "/api/users", headers=admin, json={"username": name, "email": f"other{name}@firma.bg", "password": "crud-password-1", "group_id": groups["viewers"]}
+        "/api/users",
+        headers=admin,
+        json={"username": name, "email": f"other{name}@firma.bg", "password": "crud-password-1", "group_id": groups["viewers"]},
     )
     assert duplicate.status_code == 409 and "username" in error_of(duplicate)["message"]
 
@@ -280,14 +281,16 @@ def test_you_cannot_delete_yourself_or_remove_the_last_user_manager(http, admin,
 
 
 def test_user_group_crud(http, admin):
-    created = http.post(
-        "/api/user-groups", headers=admin, json={"name": f"g{uuid.uuid4().hex[:6]}", "permissions": {"scanning": True}}
-    )
+    created = http.post("/api/user-groups", headers=admin, json={"name": f"g{uuid.uuid4().hex[:6]}", "permissions": {"scanning": True}})
     assert created.status_code == 200, created.text
     group = created.json()
     assert group["permissions"] == {
-        "manage_users": False, "manage_companies": False, "post_entries": False,
-        "vat_returns": False, "scanning": True, "view_reports": False,
+        "manage_users": False,
+        "manage_companies": False,
+        "post_entries": False,
+        "vat_returns": False,
+        "scanning": True,
+        "view_reports": False,
     }
     renamed = http.patch(f"/api/user-groups/{group['id']}", headers=admin, json={"description": "Сканиране"})
     assert renamed.json()["description"] == "Сканиране" and renamed.json()["permissions"]["scanning"] is True

@@ -52,20 +52,21 @@ def grpcurl(*args: str) -> str:
 
 def test_grpcurl_lists_the_identity_services_by_reflection(mesh):
     listed = set(grpcurl(f"127.0.0.1:{mesh.ports['identity']}", "list").split())
-    assert IDENTITY_SERVICES <= listed
+    assert listed >= IDENTITY_SERVICES
     assert "grpc.health.v1.Health" in listed
 
 
 def test_grpcurl_through_the_edge_lists_every_service_of_the_mesh(mesh, http):
     token = login(http, ADMIN, ADMIN_PASSWORD)["token"]
     listed = set(grpcurl("-H", f"authorization: Bearer {token}", f"127.0.0.1:{mesh.ports['edge']}", "list").split())
-    assert IDENTITY_SERVICES <= listed
+    assert listed >= IDENTITY_SERVICES
     assert {f"baraba.{name}.v1" for name in SERVICES} == {s.rsplit(".", 1)[0] for s in listed if s.startswith("baraba.")}
 
 
 def test_grpcurl_through_the_edge_prints_error_details(mesh):
+    edge_and_method = [f"127.0.0.1:{mesh.ports['edge']}", "baraba.identity.v1.AuthService/Login"]
     done = subprocess.run(
-        [GRPCURL, "-plaintext", "-d", '{"username":"nobody","password":"wrong"}', f"127.0.0.1:{mesh.ports['edge']}", "baraba.identity.v1.AuthService/Login"],
+        [GRPCURL, "-plaintext", "-d", '{"username":"nobody","password":"wrong"}', *edge_and_method],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert "Code: Unauthenticated" in done.stderr and '"reason":"INVALID_CREDENTIALS"' in done.stderr
@@ -134,11 +135,18 @@ def test_company_access_check_and_claim_for_services(identity_channel, http, new
         stub.ClaimCompany(pb.ClaimCompanyRequest(company_id=company), metadata=auth(admin_token))
     assert taken.value.code() == grpc.StatusCode.ALREADY_EXISTS
 
-
     # Releasing a deleted company's grants needs access to it, not only the permission.
-    group = http.post("/api/user-groups", headers=bearer(admin_token), json={"name": f"co{uuid.uuid4().hex[:6]}", "permissions": {"manage_companies": True}})
+    group = http.post(
+        "/api/user-groups",
+        headers=bearer(admin_token),
+        json={"name": f"co{uuid.uuid4().hex[:6]}", "permissions": {"manage_companies": True}},
+    )
     name = f"u{uuid.uuid4().hex[:8]}"
-    http.post("/api/users", headers=bearer(admin_token), json={"username": name, "email": f"{name}@firma.bg", "password": "outsider-pass-1", "group_id": group.json()["id"]})
+    http.post(
+        "/api/users",
+        headers=bearer(admin_token),
+        json={"username": name, "email": f"{name}@firma.bg", "password": "outsider-pass-1", "group_id": group.json()["id"]},
+    )
     outsider = login(http, name, "outsider-pass-1")["token"]
     with pytest.raises(grpc.RpcError) as outside:
         stub.ReleaseCompany(pb.ReleaseCompanyRequest(company_id=company), metadata=auth(outsider))

@@ -26,7 +26,9 @@ def line(account: dict, debit: str = "", credit: str = "", **extra) -> dict:
     return {"account_id": account["id"], "debit": debit, "credit": credit, **extra}
 
 
-def purchase_invoice(accounts: dict, counterpart_id: str = "", number: str = "0000000001", base: str = "100.00", vat: str = "20.00") -> dict:
+def purchase_invoice(
+    accounts: dict, counterpart_id: str = "", number: str = "0000000001", base: str = "100.00", vat: str = "20.00"
+) -> dict:
     total = f"{float(base) + float(vat):.2f}"  # test data only; the server never sees floats
     return {
         "document_type": "01",
@@ -62,7 +64,15 @@ def supplier(http, admin, company) -> dict:
     reply = http.post(
         f"/api/companies/{company['id']}/counterparts",
         headers=admin,
-        json={"counterpart": {"name": "Доставчик ЕООД", "eik": "131468980", "vat_number": "BG131468980", "city": "Пловдив", "is_supplier": True}},
+        json={
+            "counterpart": {
+                "name": "Доставчик ЕООД",
+                "eik": "131468980",
+                "vat_number": "BG131468980",
+                "city": "Пловдив",
+                "is_supplier": True,
+            }
+        },
     )
     assert reply.status_code == 200, reply.text
     return reply.json()
@@ -117,14 +127,18 @@ def test_the_creator_sees_the_new_company_in_their_list_at_once(http, admin, com
 
 
 def test_a_company_without_the_standard_chart_starts_empty(http, admin):
-    bare = http.post("/api/companies", headers=admin, json={"company": {"name": "Празна ЕООД", "eik": "200000001"}, "with_standard_chart": False})
+    bare = http.post(
+        "/api/companies", headers=admin, json={"company": {"name": "Празна ЕООД", "eik": "200000001"}, "with_standard_chart": False}
+    )
     assert bare.status_code == 200, bare.text
     assert bare.json()["suppliers_account_id"] == ""
     assert accounts_by_code(http, admin, bare.json()["id"]) == {}
 
 
 def test_company_fields_are_checked(http, admin):
-    reply = http.post("/api/companies", headers=admin, json={"company": {"name": "", "eik": "12", "vat_number": "DE123456789", "vat_period": "yearly"}})
+    reply = http.post(
+        "/api/companies", headers=admin, json={"company": {"name": "", "eik": "12", "vat_number": "DE123456789", "vat_period": "yearly"}}
+    )
     assert reply.status_code == 400
     assert set(field_violations(reply)) == {"company.name", "company.eik", "company.vat_number", "company.vat_period"}
     missing = http.post("/api/companies", headers=admin, json={"company": {"name": "Без ЕИК"}})
@@ -134,7 +148,11 @@ def test_company_fields_are_checked(http, admin):
 
 def test_updating_a_company_changes_only_the_fields_sent(http, admin):
     company = create_company(http, admin, city="София")
-    reply = http.put(f"/api/companies/{company['id']}", headers=admin, json={"company": {"nap_office": "ТД на НАП София", "representative_name": "Иван Иванов"}})
+    reply = http.put(
+        f"/api/companies/{company['id']}",
+        headers=admin,
+        json={"company": {"nap_office": "ТД на НАП София", "representative_name": "Иван Иванов"}},
+    )
     assert reply.status_code == 200, reply.text
     updated = reply.json()
     assert (updated["nap_office"], updated["representative_name"], updated["city"], updated["name"]) == (
@@ -183,7 +201,9 @@ def test_a_person_records_a_purchase_invoice_end_to_end(http, admin):
     supplier = http.post(
         f"/api/companies/{cid}/counterparts",
         headers=admin,
-        json={"counterpart": {"name": "Материали АД", "eik": "175074752", "vat_number": "BG175074752", "city": "София", "is_supplier": True}},
+        json={
+            "counterpart": {"name": "Материали АД", "eik": "175074752", "vat_number": "BG175074752", "city": "София", "is_supplier": True}
+        },
     ).json()
     created = create_entry(http, admin, cid, purchase_invoice(accounts, supplier["id"], base="1000.00", vat="200.00"))
     assert created.status_code == 200, created.text
@@ -196,7 +216,12 @@ def test_a_person_records_a_purchase_invoice_end_to_end(http, admin):
     read = http.get(f"/api/companies/{cid}/journal-entries/{entry['id']}", headers=admin).json()
     assert read["is_posted"] is True
     assert read["counterpart_id"] == supplier["id"]
-    assert (read["document_type"], read["document_number"], read["purchase_operation"], read["currency"]) == ("01", "0000000001", "1-10-1", "BGN")
+    assert (read["document_type"], read["document_number"], read["purchase_operation"], read["currency"]) == (
+        "01",
+        "0000000001",
+        "1-10-1",
+        "BGN",
+    )
     assert [(x["account_code"], x["debit"], x["credit"]) for x in read["lines"]] == [
         ("601", "1000.00", "0.00"),
         ("4531", "200.00", "0.00"),
@@ -219,7 +244,9 @@ def test_an_unbalanced_entry_is_refused_naming_the_difference(http, admin, compa
     entry["lines"][2]["credit"] = "100.00"
     reply = create_entry(http, admin, company["id"], entry)
     assert reply.status_code == 400
-    assert field_violations(reply) == {"journal_entry.lines": "the entry does not balance: debits 120.00 ≠ credits 100.00, difference 20.00"}
+    assert field_violations(reply) == {
+        "journal_entry.lines": "the entry does not balance: debits 120.00 ≠ credits 100.00, difference 20.00"
+    }
 
 
 @pytest.mark.parametrize(
@@ -308,7 +335,9 @@ def test_a_create_repeated_with_the_same_request_id_returns_the_first_entry(http
 def test_concurrent_duplicates_of_one_request_id_create_one_entry(http, admin, company, accounts):
     request_id = str(uuid.uuid4())
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        replies = list(pool.map(lambda _: create_entry(http, admin, company["id"], purchase_invoice(accounts), request_id=request_id), range(8)))
+        replies = list(
+            pool.map(lambda _: create_entry(http, admin, company["id"], purchase_invoice(accounts), request_id=request_id), range(8))
+        )
     assert {r.status_code for r in replies} == {200}
     assert len({r.json()["id"] for r in replies}) == 1
 
@@ -359,11 +388,17 @@ def test_sub_accounts_find_their_parent_and_accounts_in_use_stay(http, admin):
     company = create_company(http, admin)
     cid = company["id"]
     accounts = accounts_by_code(http, admin, cid)
-    reply = http.post(f"/api/companies/{cid}/accounts", headers=admin, json={"account": {"code": "411.1", "name": "Клиенти - София", "account_type": "ASSET"}})
+    reply = http.post(
+        f"/api/companies/{cid}/accounts",
+        headers=admin,
+        json={"account": {"code": "411.1", "name": "Клиенти - София", "account_type": "ASSET"}},
+    )
     assert reply.status_code == 200, reply.text
     sub = reply.json()
     assert (sub["parent_id"], sub["level"], sub["account_class"]) == (accounts["411"]["id"], 4, "4")
-    duplicate = http.post(f"/api/companies/{cid}/accounts", headers=admin, json={"account": {"code": "411.1", "name": "Отново", "account_type": "ASSET"}})
+    duplicate = http.post(
+        f"/api/companies/{cid}/accounts", headers=admin, json={"account": {"code": "411.1", "name": "Отново", "account_type": "ASSET"}}
+    )
     assert duplicate.status_code == 409
 
     entry = purchase_invoice(accounts)
@@ -374,7 +409,9 @@ def test_sub_accounts_find_their_parent_and_accounts_in_use_stay(http, admin):
     parent = http.delete(f"/api/companies/{cid}/accounts/{accounts['411']['id']}", headers=admin)
     assert parent.status_code == 400 and "sub-accounts" in error_of(parent)["message"]
     assert http.delete(f"/api/companies/{cid}/accounts/{sub['id']}", headers=admin).status_code == 200
-    renamed = http.patch(f"/api/companies/{cid}/accounts/{accounts['602']['id']}", headers=admin, json={"account": {"name": "Външни услуги"}})
+    renamed = http.patch(
+        f"/api/companies/{cid}/accounts/{accounts['602']['id']}", headers=admin, json={"account": {"name": "Външни услуги"}}
+    )
     assert renamed.status_code == 200 and renamed.json()["name"] == "Външни услуги"
 
 
@@ -382,9 +419,15 @@ def test_counterparts_are_checked_unique_and_searchable(http, admin, company, su
     cid = company["id"]
     none = http.post(f"/api/companies/{cid}/counterparts", headers=admin, json={"counterpart": {"name": "Никой"}})
     assert none.status_code == 400 and "counterpart.is_customer" in field_violations(none)
-    bad = http.post(f"/api/companies/{cid}/counterparts", headers=admin, json={"counterpart": {"name": "X", "eik": "12a", "is_customer": True}})
+    bad = http.post(
+        f"/api/companies/{cid}/counterparts", headers=admin, json={"counterpart": {"name": "X", "eik": "12a", "is_customer": True}}
+    )
     assert bad.status_code == 400 and "counterpart.eik" in field_violations(bad)
-    again = http.post(f"/api/companies/{cid}/counterparts", headers=admin, json={"counterpart": {"name": "Друг", "vat_number": supplier["vat_number"], "is_customer": True}})
+    again = http.post(
+        f"/api/companies/{cid}/counterparts",
+        headers=admin,
+        json={"counterpart": {"name": "Друг", "vat_number": supplier["vat_number"], "is_customer": True}},
+    )
     assert again.status_code == 409 and "VAT number" in error_of(again)["message"]
 
     for q in ("доставчик", "1314", "bg131"):
@@ -421,10 +464,18 @@ def test_validate_vat_asks_vies_and_stores_the_answer_on_the_counterpart(http, a
 
 def test_vat_rates_have_checked_percentages_and_periods(http, admin, company):
     url = f"/api/companies/{company['id']}/vat-rates"
-    bad = http.post(url, headers=admin, json={"vat_rate": {"name": "Странна", "percentage": "120", "effective_from": "2025-01-01", "effective_to": "2024-01-01"}})
+    bad = http.post(
+        url,
+        headers=admin,
+        json={"vat_rate": {"name": "Странна", "percentage": "120", "effective_from": "2025-01-01", "effective_to": "2024-01-01"}},
+    )
     assert bad.status_code == 400
     assert set(field_violations(bad)) == {"vat_rate.percentage", "vat_rate.effective_to"}
-    created = http.post(url, headers=admin, json={"vat_rate": {"name": "Историческа 7%", "percentage": "7", "effective_from": "2010-01-01", "effective_to": "2010-12-31"}})
+    created = http.post(
+        url,
+        headers=admin,
+        json={"vat_rate": {"name": "Историческа 7%", "percentage": "7", "effective_from": "2010-01-01", "effective_to": "2010-12-31"}},
+    )
     assert created.status_code == 200, created.text
     rate = created.json()
     assert (rate["percentage"], rate["effective_to"]) == ("7.00", "2010-12-31")
@@ -447,7 +498,13 @@ def outsider(http, admin, groups) -> tuple[dict, dict]:
     user = http.post(
         "/api/users",
         headers=admin,
-        json={"username": name, "email": f"{name}@firma.bg", "password": "user-password-1", "group_id": groups["accountants"], "is_active": True},
+        json={
+            "username": name,
+            "email": f"{name}@firma.bg",
+            "password": "user-password-1",
+            "group_id": groups["accountants"],
+            "is_active": True,
+        },
     ).json()
     own = create_company(http, admin, name="Чужда ЕООД")
     assert http.post("/api/user-companies", headers=admin, json={"user_id": user["id"], "company_id": own["id"]}).status_code == 200
@@ -459,7 +516,13 @@ def victim(http, admin, company, accounts, supplier) -> dict[str, str]:
     """Ids of things in the admin's company that the outsider must never reach."""
     entry = create_entry(http, admin, company["id"], purchase_invoice(accounts, supplier["id"])).json()
     rate = http.get(f"/api/companies/{company['id']}/vat-rates", headers=admin).json()["vat_rates"][0]
-    return {"company": company["id"], "entry": entry["id"], "account": accounts["601"]["id"], "counterpart": supplier["id"], "rate": rate["id"]}
+    return {
+        "company": company["id"],
+        "entry": entry["id"],
+        "account": accounts["601"]["id"],
+        "counterpart": supplier["id"],
+        "rate": rate["id"],
+    }
 
 
 def _every_company_route(v: dict, accounts: dict) -> list[tuple[str, str, dict | None]]:
@@ -516,7 +579,9 @@ def test_ids_of_another_company_are_not_found_through_ones_own(http, accounts, o
     """The outsider uses their own company in the path with the admin company's ids."""
     headers, own = outsider
     swapped = {**victim, "company": own["id"]}
-    routes = [r for r in _every_company_route(swapped, accounts) if any(victim[k] in r[1] for k in ("entry", "account", "counterpart", "rate"))]
+    routes = [
+        r for r in _every_company_route(swapped, accounts) if any(victim[k] in r[1] for k in ("entry", "account", "counterpart", "rate"))
+    ]
     answers = {(m, p): http.request(m, p, headers=headers, json=body).status_code for m, p, body in routes}
     assert {route: status for route, status in answers.items() if status != 404} == {}
     # An entry of the own company cannot use the other company's accounts or counterparts.

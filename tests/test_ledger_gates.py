@@ -2,6 +2,7 @@
 `limit` creates of one company at once, other companies unaffected, nothing kept afterwards."""
 
 import asyncio
+import contextlib
 import uuid
 
 from services.ledger.entries import CompanyGates
@@ -44,10 +45,8 @@ async def test_a_failed_or_cancelled_create_gives_its_turn_back():
             raise ValueError("refused")
 
     for _ in range(3):
-        try:
+        with contextlib.suppress(ValueError):
             await failing()
-        except ValueError:
-            pass
     holder_entered = asyncio.Event()
 
     async def holder():

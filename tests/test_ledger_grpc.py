@@ -47,7 +47,21 @@ def books(http, admin):
     supplier = counterpart(name="Доставчик ЕООД", eik="131468980", vat_number="BG131468980", city="Пловдив", is_supplier=True)
     customer = counterpart(name="Kunde GmbH", vat_number="DE136695976", city="Berlin", country="DE", is_customer=True)
 
-    def entry(name, *, post=True, document_type="01", number, document_date, vat_date="", purchase="", sales="", base="100.00", vat="20.00", who=None, lines):
+    def entry(
+        name,
+        *,
+        post=True,
+        document_type="01",
+        number,
+        document_date,
+        vat_date="",
+        purchase="",
+        sales="",
+        base="100.00",
+        vat="20.00",
+        who=None,
+        lines,
+    ):
         body = {
             "document_type": document_type,
             "document_number": number,
@@ -73,16 +87,78 @@ def books(http, admin):
     sale_lines = [line(acc["411"], debit="240.00"), line(acc["703"], credit="200.00"), line(acc["4532"], credit="40.00")]
     credit_note_lines = [line(acc["401"], debit="60.00"), line(acc["601"], credit="50.00"), line(acc["4531"], credit="10.00")]
     made = {
-        "purchase": entry("purchase", number="P-100", document_date="2025-03-10", vat_date="2025-03-10", purchase="1-10-1", who=supplier, lines=purchase_lines),
-        "sale": entry("sale", number="0000000007", document_date="2025-03-05", vat_date="2025-03-05", sales="2-11", base="200.00", vat="40.00", who=customer, lines=sale_lines),
-        "credit_note": entry(
-            "credit note", document_type="03", number="P-101", document_date="2025-03-10", vat_date="2025-03-12", purchase="1-10-1", base="-50.00", vat="-10.00", who=supplier, lines=credit_note_lines
+        "purchase": entry(
+            "purchase",
+            number="P-100",
+            document_date="2025-03-10",
+            vat_date="2025-03-10",
+            purchase="1-10-1",
+            who=supplier,
+            lines=purchase_lines,
         ),
-        "both": entry("both ledgers", document_type="09", number="PR-1", document_date="2025-03-20", vat_date="2025-03-20", purchase="1-10-1", sales="2-11", lines=purchase_lines),
-        "no_counterpart": entry("cash sale report", document_type="81", number="Z-3", document_date="2025-03-31", vat_date="2025-03-31", sales="2-11", lines=sale_lines),
-        "draft": entry("draft", post=False, number="P-102", document_date="2025-03-11", vat_date="2025-03-11", purchase="1-10-1", who=supplier, lines=purchase_lines),
-        "no_vat": entry("payment", document_type="", number="", document_date="2025-03-15", who=supplier, lines=[line(acc["401"], debit="120.00"), line(acc["503"], credit="120.00")]),
-        "april_vat_date": entry("late", number="P-103", document_date="2025-03-28", vat_date="2025-04-02", purchase="1-10-1", who=supplier, lines=purchase_lines),
+        "sale": entry(
+            "sale",
+            number="0000000007",
+            document_date="2025-03-05",
+            vat_date="2025-03-05",
+            sales="2-11",
+            base="200.00",
+            vat="40.00",
+            who=customer,
+            lines=sale_lines,
+        ),
+        "credit_note": entry(
+            "credit note",
+            document_type="03",
+            number="P-101",
+            document_date="2025-03-10",
+            vat_date="2025-03-12",
+            purchase="1-10-1",
+            base="-50.00",
+            vat="-10.00",
+            who=supplier,
+            lines=credit_note_lines,
+        ),
+        "both": entry(
+            "both ledgers",
+            document_type="09",
+            number="PR-1",
+            document_date="2025-03-20",
+            vat_date="2025-03-20",
+            purchase="1-10-1",
+            sales="2-11",
+            lines=purchase_lines,
+        ),
+        "no_counterpart": entry(
+            "cash sale report",
+            document_type="81",
+            number="Z-3",
+            document_date="2025-03-31",
+            vat_date="2025-03-31",
+            sales="2-11",
+            lines=sale_lines,
+        ),
+        "draft": entry(
+            "draft",
+            post=False,
+            number="P-102",
+            document_date="2025-03-11",
+            vat_date="2025-03-11",
+            purchase="1-10-1",
+            who=supplier,
+            lines=purchase_lines,
+        ),
+        "no_vat": entry(
+            "payment",
+            document_type="",
+            number="",
+            document_date="2025-03-15",
+            who=supplier,
+            lines=[line(acc["401"], debit="120.00"), line(acc["503"], credit="120.00")],
+        ),
+        "april_vat_date": entry(
+            "late", number="P-103", document_date="2025-03-28", vat_date="2025-04-02", purchase="1-10-1", who=supplier, lines=purchase_lines
+        ),
     }
     return company, made
 
@@ -93,11 +169,27 @@ def test_the_vat_stream_returns_a_months_entries_with_counterparts_joined(ledger
     assert [e.description for e in entries] == ["sale", "purchase", "credit note", "both ledgers", "cash sale report"]
     sale, purchase, credit_note, both, report = entries
     assert (purchase.entry_id, purchase.entry_number) == (made["purchase"]["id"], made["purchase"]["entry_number"])
-    assert (purchase.document_type, purchase.document_number, purchase.document_date, purchase.vat_date) == ("01", "P-100", "2025-03-10", "2025-03-10")
-    assert (purchase.purchase_operation, purchase.sales_operation, purchase.tax_base, purchase.vat_amount, purchase.vat_rate) == ("1-10-1", "", "100.00", "20.00", "20")
+    assert (purchase.document_type, purchase.document_number, purchase.document_date, purchase.vat_date) == (
+        "01",
+        "P-100",
+        "2025-03-10",
+        "2025-03-10",
+    )
+    assert (purchase.purchase_operation, purchase.sales_operation, purchase.tax_base, purchase.vat_amount, purchase.vat_rate) == (
+        "1-10-1",
+        "",
+        "100.00",
+        "20.00",
+        "20",
+    )
     assert (purchase.counterpart_name, purchase.counterpart_city, purchase.counterpart_country) == ("Доставчик ЕООД", "Пловдив", "BG")
     assert (purchase.counterpart_vat_number, purchase.counterpart_eik, purchase.currency) == ("BG131468980", "131468980", "BGN")
-    assert (sale.sales_operation, sale.counterpart_country, sale.counterpart_vat_number, sale.counterpart_eik) == ("2-11", "DE", "DE136695976", "")
+    assert (sale.sales_operation, sale.counterpart_country, sale.counterpart_vat_number, sale.counterpart_eik) == (
+        "2-11",
+        "DE",
+        "DE136695976",
+        "",
+    )
     assert (credit_note.document_type, credit_note.tax_base, credit_note.vat_amount) == ("03", "-50.00", "-10.00")
     assert (both.purchase_operation, both.sales_operation) == ("1-10-1", "2-11")
     assert (report.counterpart_name, report.counterpart_vat_number) == ("", "")
@@ -195,7 +287,9 @@ def test_validate_vat_while_vies_is_down_is_a_clear_503_and_changes_nothing(mesh
 
     # Back up: the ledger's channel reconnects on its own (give it its reconnect backoff).
     deadline = time.monotonic() + 20
-    while (checked := http.post(f"/api/companies/{cid}/counterparts/validate-vat", headers=admin, json={"vat_number": "BG131468980"})).status_code == 503:
+    while (
+        checked := http.post(f"/api/companies/{cid}/counterparts/validate-vat", headers=admin, json={"vat_number": "BG131468980"})
+    ).status_code == 503:
         assert time.monotonic() < deadline, checked.text
         time.sleep(0.5)
     assert checked.status_code == 200, checked.text

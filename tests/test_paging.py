@@ -42,7 +42,11 @@ def test_a_forged_page_token_is_400_naming_it(http, admin, company, route, token
 
 def test_the_tokens_a_list_hands_out_walk_it_to_the_end(http, admin, company):
     for _ in range(3):
-        http.post(f"/api/companies/{company}/counterparts", headers=admin, json={"counterpart": {"name": f"К {uuid.uuid4().hex[:6]}", "is_customer": True}})
+        http.post(
+            f"/api/companies/{company}/counterparts",
+            headers=admin,
+            json={"counterpart": {"name": f"К {uuid.uuid4().hex[:6]}", "is_customer": True}},
+        )
     seen, token = [], ""
     while True:
         page = http.get(f"/api/companies/{company}/counterparts", headers=admin, params={"page_size": 1, "page_token": token}).json()

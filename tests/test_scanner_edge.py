@@ -126,7 +126,9 @@ def test_review_list_get_correct_reject_delete_download(http, admin, company):
     page = http.get(base, params={"status": "INVOICE_STATUS_PENDING", "page_size": 1}, headers=admin).json()
     assert len(page["scanned_invoices"]) == 1 and page["next_page_token"]
     assert page["scanned_invoices"][0]["id"] == second["id"]  # newest first
-    nxt = http.get(base, params={"status": "INVOICE_STATUS_PENDING", "page_size": 1, "page_token": page["next_page_token"]}, headers=admin).json()
+    nxt = http.get(
+        base, params={"status": "INVOICE_STATUS_PENDING", "page_size": 1, "page_token": page["next_page_token"]}, headers=admin
+    ).json()
     assert nxt["scanned_invoices"][0]["id"] == first["id"]
 
     corrected = http.put(f"{base}/{first['id']}", headers=admin, json={"fields": {"number": "0000009999", "total": "1.00"}})
@@ -165,7 +167,7 @@ def _entry(http, headers, company_id, entry_id) -> dict:
 
 
 @pytest.mark.parametrize(
-    "inv, debits, credits, doc_type",
+    ("inv", "debits", "credits", "doc_type"),
     [
         (PURCHASE, {"601": PURCHASE.tax_base, "4531": PURCHASE.vat_amount}, {"401": PURCHASE.total}, "01"),
         (SALE, {"411": SALE.total}, {"703": SALE.tax_base, "4532": SALE.vat_amount}, "01"),
@@ -261,7 +263,9 @@ def test_cancelling_a_batch_stops_the_remaining_files(http, admin, company):
     body = cancelled.json()
     assert body["status"] == "SESSION_STATUS_CANCELLED"
     statuses = [i["status"] for i in body["invoices"]]
-    assert "INVOICE_STATUS_CANCELLED" in statuses and "INVOICE_STATUS_QUEUED" not in statuses and "INVOICE_STATUS_PROCESSING" not in statuses
+    assert (
+        "INVOICE_STATUS_CANCELLED" in statuses and "INVOICE_STATUS_QUEUED" not in statuses and "INVOICE_STATUS_PROCESSING" not in statuses
+    )
     time.sleep(2)  # nothing keeps working on it afterwards
     later = http.get(f"/api/scan/sessions/{session['id']}", params={"company_id": company}, headers=admin).json()
     assert [i["status"] for i in later["invoices"]] == statuses
@@ -270,7 +274,9 @@ def test_cancelling_a_batch_stops_the_remaining_files(http, admin, company):
 def test_a_company_that_configures_azure_is_read_by_azure(http, admin, company, mesh):
     with running_azure_standin() as endpoint:
         settings = http.put(
-            f"/api/companies/{company}/scanner-settings", headers=admin, json={"engine": "azure", "azure_endpoint": endpoint, "azure_key": KEY}
+            f"/api/companies/{company}/scanner-settings",
+            headers=admin,
+            json={"engine": "azure", "azure_endpoint": endpoint, "azure_key": KEY},
         )
         assert settings.status_code == 200, settings.text
         assert KEY not in settings.text  # the key is write-only
@@ -287,7 +293,11 @@ def test_a_company_that_configures_azure_is_read_by_azure(http, admin, company, 
 
 
 def test_the_azure_key_is_sealed_in_the_database(http, admin, company, mesh):
-    http.put(f"/api/companies/{company}/scanner-settings", headers=admin, json={"engine": "local", "azure_endpoint": "https://x.example", "azure_key": KEY})
+    http.put(
+        f"/api/companies/{company}/scanner-settings",
+        headers=admin,
+        json={"engine": "local", "azure_endpoint": "https://x.example", "azure_key": KEY},
+    )
 
     async def stored() -> str:
         conn = await mesh.database("scanner")

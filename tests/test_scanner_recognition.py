@@ -126,14 +126,22 @@ def test_a_purchase_is_expense_and_vat_to_the_supplier():
 def test_a_sale_is_the_customer_to_revenue_and_vat():
     inv = INVOICES[0]
     entry = booking.entry_for(_values(inv), "SALE", ACCOUNTS)
-    assert {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines} == {("cp", inv.total, 0), ("exp", 0, inv.tax_base), ("vat", 0, inv.vat_amount)}
+    assert {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines} == {
+        ("cp", inv.total, 0),
+        ("exp", 0, inv.tax_base),
+        ("vat", 0, inv.vat_amount),
+    }
     assert entry.sales_operation == "2-11"
 
 
 def test_a_credit_note_is_booked_the_other_way_with_negative_vat_figures():
     inv = INVOICES[1]
     entry = booking.entry_for(_values(inv), "PURCHASE", ACCOUNTS)
-    assert {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines} == {("exp", 0, inv.tax_base), ("vat", 0, inv.vat_amount), ("cp", inv.total, 0)}
+    assert {(ln.account_id, ln.debit, ln.credit) for ln in entry.lines} == {
+        ("exp", 0, inv.tax_base),
+        ("vat", 0, inv.vat_amount),
+        ("cp", inv.total, 0),
+    }
     assert (entry.document_type, entry.tax_base, entry.vat_amount) == ("03", -inv.tax_base, -inv.vat_amount)
 
 
@@ -154,13 +162,22 @@ def test_booking_refuses_incomplete_or_inconsistent_invoices():
 def test_multipart_uploads_are_split_into_their_files():
     boundary = "----b0und"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"companyUid\"\r\n\r\nx\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
-    ).encode() + b"%PDF-a\r\n\x00\xff" + (
-        f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"b.png\"\r\nContent-Type: image/png\r\n\r\n"
-    ).encode() + b"\x89PNG" + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="companyUid"\r\n\r\nx\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + b"%PDF-a\r\n\x00\xff"
+        + (
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="b.png"\r\nContent-Type: image/png\r\n\r\n'
+        ).encode()
+        + b"\x89PNG"
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     files = files_of(f"multipart/form-data; boundary={boundary}", body)
-    assert [(f.name, f.content_type, f.data) for f in files] == [("a.pdf", "application/pdf", b"%PDF-a\r\n\x00\xff"), ("b.png", "image/png", b"\x89PNG")]
+    assert [(f.name, f.content_type, f.data) for f in files] == [
+        ("a.pdf", "application/pdf", b"%PDF-a\r\n\x00\xff"),
+        ("b.png", "image/png", b"\x89PNG"),
+    ]
 
 
 def test_the_size_limit_names_the_file_and_the_limit():
@@ -169,6 +186,7 @@ def test_the_size_limit_names_the_file_and_the_limit():
 
 
 # --- Azure Document Intelligence --------------------------------------------------------------
+
 
 @pytest.fixture
 def azure_standin():

@@ -20,7 +20,9 @@ def scanner_mesh(database_server, tmp_path_factory):
 def test_a_batch_cut_short_by_a_restart_is_finished_after_it(scanner_mesh):
     with httpx.Client(base_url=f"http://127.0.0.1:{scanner_mesh.ports['edge']}", timeout=60) as http:
         headers = bearer(login(http, ADMIN, ADMIN_PASSWORD)["token"])
-        company = http.post("/api/companies", headers=headers, json={"company": {"name": ALFA.name, "eik": ALFA.eik, "vat_number": ALFA.vat}}).json()["id"]
+        company = http.post(
+            "/api/companies", headers=headers, json={"company": {"name": ALFA.name, "eik": ALFA.eik, "vat_number": ALFA.vat}}
+        ).json()["id"]
         invoices = sample_invoices()
         files = [("files", (f"{i}.png", render_image(render_pdf(invoices[i % 9])), "image/png")) for i in range(6)]
         session = http.post("/api/scan/batch", params={"company_id": company}, headers=headers, files=files).json()
@@ -32,7 +34,9 @@ def test_a_batch_cut_short_by_a_restart_is_finished_after_it(scanner_mesh):
         assert any(session["id"] in line for line in resumed)
 
         deadline = time.monotonic() + 120
-        while (session := http.get(status, params={"company_id": company}, headers=headers).json())["status"] == "SESSION_STATUS_PROCESSING":
+        while (session := http.get(status, params={"company_id": company}, headers=headers).json())[
+            "status"
+        ] == "SESSION_STATUS_PROCESSING":
             assert time.monotonic() < deadline, session
             time.sleep(0.5)
         assert session["status"] == "SESSION_STATUS_COMPLETED"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from baraba.ledger.v1 import ledger_pb2
-from vat_scenario import CHOICES, COMPANY, ENTRIES, PERIOD, bg, entry, eu
 
 from services.vat import layouts
 from services.vat.builder import generate_files
 from services.vat.fixed import Unwritable, clean_text
 from services.vat.model import Choices, ValidationFailed, VatEntry
 from services.vat.parser import check_files
+from tests.vat_scenario import CHOICES, COMPANY, ENTRIES, PERIOD, bg, entry, eu
 
 GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
 FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
@@ -75,7 +75,7 @@ def test_ledgers_messages_give_the_same_files_as_the_entries_they_mirror():
 
 
 def test_the_golden_files_match_their_field_lists():
-    from data.vat.assemble import assemble  # the hand-written field lists are the source
+    from tests.data.vat.assemble import assemble  # the hand-written field lists are the source
 
     for name in FILES:
         assert assemble(GOLDEN / name.replace(".TXT", ".fields")) == (GOLDEN / name).read_bytes(), name
@@ -128,7 +128,12 @@ def purchase(number, base, vat, day="11", operation="1-10-1", **kw):
 
 def test_vat_payable_goes_to_01_50():
     files, result = generate([sale("1", "1000.00", "200.00"), purchase("2", "300.00", "60.00")], choices=Choices(paid=Decimal("140.00")))
-    assert (result.cells["01-20"], result.cells["01-40"], result.cells["01-50"], result.cells["01-60"]) == ("200.00", "60.00", "140.00", "0.00")
+    assert (result.cells["01-20"], result.cells["01-40"], result.cells["01-50"], result.cells["01-60"]) == (
+        "200.00",
+        "60.00",
+        "140.00",
+        "0.00",
+    )
     assert cell(files["DEKLAR.TXT"], "01-71") == "         140.00"
     assert check_files(files).problems == []
 
@@ -195,7 +200,9 @@ def test_a_customer_whose_supplies_net_to_zero_gets_no_vies_line():
 
 
 def test_protocol_numbers_are_written_as_numbered_invoice_numbers_zero_padded():
-    files, _ = generate([sale("17", "100.00", "20.00", kind="09"), sale("18", "100.00", "20.00"), sale("МРН-5", "10.00", "2.00", kind="07")])
+    files, _ = generate(
+        [sale("17", "100.00", "20.00", kind="09"), sale("18", "100.00", "20.00"), sale("МРН-5", "10.00", "2.00", kind="07")]
+    )
     numbers = [line[42:62] for line in files["PRODAGBI.TXT"].decode("cp1251").split("\r\n")[:-1]]
     assert numbers == ["0000000018".ljust(20), "МРН-5".ljust(20), "17".ljust(20)]  # types 01, 07, 09
     assert check_files(files).problems == []
@@ -205,7 +212,9 @@ def test_protocol_numbers_are_written_as_numbered_invoice_numbers_zero_padded():
 
 
 def test_periods_to_december_2025_are_in_leva():
-    files, result = generate([dataclasses.replace(sale("1", "1955.83", "391.17"), document_date="2025-12-10", vat_date="2025-12-10")], period="202512")
+    _, result = generate(
+        [dataclasses.replace(sale("1", "1955.83", "391.17"), document_date="2025-12-10", vat_date="2025-12-10")], period="202512"
+    )
     assert result.currency == "BGN" and result.notes == []
     assert (result.cells["01-11"], result.cells["01-21"]) == ("1955.83", "391.17")
 
@@ -281,6 +290,11 @@ def test_an_entry_in_both_ledgers_is_written_to_both():
         counterpart_name="Lieferant GmbH", counterpart_country="DE", counterpart_vat_number="DE999999999",
     )  # fmt: skip
     files, result = generate([both])
-    assert (result.cells["01-12"], result.cells["01-22"], result.cells["01-31"], result.cells["01-41"]) == ("1000.00", "200.00", "1000.00", "200.00")
+    assert (result.cells["01-12"], result.cells["01-22"], result.cells["01-31"], result.cells["01-41"]) == (
+        "1000.00",
+        "200.00",
+        "1000.00",
+        "200.00",
+    )
     assert (result.cells["01-50"], result.cells["01-60"]) == ("0.00", "0.00")
     assert check_files(files).problems == []

@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import bearer, login
-from vat_scenario import ENTRIES, PERIOD
 
 from services.vat.parser import check_files
+from tests.conftest import bearer, login
+from tests.vat_scenario import ENTRIES, PERIOD
 
 GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
 TEXT_TYPE = "text/plain; charset=windows-1251"
@@ -65,7 +65,8 @@ def company(http, admin) -> str:
         if key not in counterparts:
             fields = {
                 "name": entry.counterpart_name, "vat_number": entry.counterpart_vat_number, "eik": entry.counterpart_eik,
-                "country": entry.counterpart_country, "is_customer": bool(entry.sales_operation), "is_supplier": bool(entry.purchase_operation),
+                "country": entry.counterpart_country,
+                "is_customer": bool(entry.sales_operation), "is_supplier": bool(entry.purchase_operation),
             }  # fmt: skip
             body = {"counterpart": {k: v for k, v in fields.items() if v != ""}}
             counterparts[key] = ok(http.post(f"/api/companies/{company_id}/counterparts", headers=admin, json=body))["id"]
@@ -91,7 +92,9 @@ def test_the_month_is_generated_and_downloads_as_the_golden_files(http, admin, c
     assert vat_return["period"] == PERIOD and vat_return["currency"] == "BGN"
     assert vat_return["cells"]["01-01"] == "8250.00" and vat_return["vat_payable"] == "25.00"
     assert sorted(f["name"] for f in vat_return["files"]) == ["DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT"]
-    files = {name: download(http, admin, company, vat_return["id"], name) for name in ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")}
+    files = {
+        name: download(http, admin, company, vat_return["id"], name) for name in ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
+    }
     for name in ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT"):
         assert files[name] == (GOLDEN / name).read_bytes(), name
     # VIES.TXT: ledger keeps one city, so the company's address reads "София, ул. Примерна 1".
@@ -123,7 +126,11 @@ def test_generating_again_makes_a_new_version_and_keeps_the_old_one(http, admin,
 
 
 def test_the_old_route_answers_with_the_files_in_base64(http, admin, company):
-    reply = ok(http.post(f"/api/vat/generate/{PERIOD}", headers=admin, json={"companyId": company, "choices": {"coefficient": "0.75", "paid": "25.00"}}))
+    reply = ok(
+        http.post(
+            f"/api/vat/generate/{PERIOD}", headers=admin, json={"companyId": company, "choices": {"coefficient": "0.75", "paid": "25.00"}}
+        )
+    )
     assert sorted(reply) == ["DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT"]
     assert base64.b64decode(reply["PRODAGBI.TXT"]) == (GOLDEN / "PRODAGBI.TXT").read_bytes()
 

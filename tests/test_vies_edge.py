@@ -58,7 +58,8 @@ def test_vies_unavailable_is_503_with_a_clear_message(http, admin, vies_standin)
     assert reply.status_code == 503, reply.text
     assert reply.json()["code"] == 14
     assert reply.json()["message"] == (
-        "VIES could not check a VAT number of Bulgaria (BG): the member state's register is not answering VIES (MS_UNAVAILABLE); try again later"
+        "VIES could not check a VAT number of Bulgaria (BG): "
+        "the member state's register is not answering VIES (MS_UNAVAILABLE); try again later"
     )
     # The edge retries UNAVAILABLE; those retries are answered without asking VIES again.
     assert len(vies_standin.requests(number)) == MAX_ATTEMPTS

@@ -191,7 +191,9 @@ def test_faults_that_may_pass_are_retried_then_unavailable_naming_state_and_reas
 
 def test_a_fault_then_success_gives_the_answer(vies, vies_standin):
     number = new_bg_number()
-    vies_standin.script({number: [{"fault": "MS_UNAVAILABLE"}, {"fault": "GLOBAL_MAX_CONCURRENT_REQ"}, {"valid": True, "name": "THIRD TIME"}]})
+    vies_standin.script(
+        {number: [{"fault": "MS_UNAVAILABLE"}, {"fault": "GLOBAL_MAX_CONCURRENT_REQ"}, {"valid": True, "name": "THIRD TIME"}]}
+    )
     check = vies.check(number)
     assert check.valid and check.name == "THIRD TIME"
     assert len(vies_standin.requests(number)) == 3
@@ -339,7 +341,9 @@ def test_concurrent_checks_of_one_number_share_one_vies_request(vies, vies_stand
     vies_standin.script({number: {"delay": 2, "valid": True, "name": "SHARED OOD"}})
     calls = [vies.check_later(number) for _ in range(6)]  # all in flight at once
     answers = [call.result() for call in calls]
-    assert {(a.valid, a.name, a.checked_at.ToNanoseconds()) for a in answers} == {(True, "SHARED OOD", answers[0].checked_at.ToNanoseconds())}
+    assert {(a.valid, a.name, a.checked_at.ToNanoseconds()) for a in answers} == {
+        (True, "SHARED OOD", answers[0].checked_at.ToNanoseconds())
+    }
     assert len(vies_standin.requests(number)) == 1
 
 
@@ -356,7 +360,9 @@ def test_concurrent_checks_of_different_numbers_each_ask_vies(vies, vies_standin
 
 def test_the_approximate_check_returns_the_consultation_number(vies, vies_standin):
     number = new_bg_number()
-    vies_standin.script({number: {"valid": True, "name": "EXAMPLE OOD", "address": "ul. Primerna 1\n1000 Sofia", "consultation_number": "WAPIAAAAYnkVx97D"}})
+    vies_standin.script(
+        {number: {"valid": True, "name": "EXAMPLE OOD", "address": "ul. Primerna 1\n1000 Sofia", "consultation_number": "WAPIAAAAYnkVx97D"}}
+    )
     check = vies.approx(vat_number=number, requester_vat_number="NL 004495445B01", trader_name="example ood", trader_city="Sofia")
     assert check.valid and check.name == "EXAMPLE OOD" and check.address == "ul. Primerna 1\n1000 Sofia"
     assert check.consultation_number == "WAPIAAAAYnkVx97D"

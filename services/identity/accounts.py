@@ -184,9 +184,7 @@ class Accounts:
         async with self.sessions() as db:
             row = (
                 await db.execute(
-                    select(Session, User)
-                    .join(User, User.id == Session.user_id)
-                    .where(Session.id == uuid.UUID(caller.session_id))
+                    select(Session, User).join(User, User.id == Session.user_id).where(Session.id == uuid.UUID(caller.session_id))
                 )
             ).first()
         if row is None or row.Session.revoked_at is not None or not row.User.is_active:
@@ -302,9 +300,7 @@ class Accounts:
             raise
 
     async def _ensure_user_manager_remains(self, db: AsyncSession) -> None:
-        managers = await db.scalar(
-            select(func.count()).select_from(User).join(Group).where(User.is_active, Group.manage_users)
-        )
+        managers = await db.scalar(select(func.count()).select_from(User).join(Group).where(User.is_active, Group.manage_users))
         if managers == 0:
             raise FailedPrecondition("this would leave no active user who can manage users", reason="LAST_ADMIN")
 
@@ -427,11 +423,8 @@ class Accounts:
             if await db.scalar(select(exists().where(CompanyAccess.company_id == company))):
                 raise AlreadyExists("this company already has users; ask one of them for access")
             user_id = uuid.UUID(caller.user_id)
-            has_default = await db.scalar(
-                select(exists().where(CompanyAccess.user_id == user_id, CompanyAccess.is_default))
-            )
+            has_default = await db.scalar(select(exists().where(CompanyAccess.user_id == user_id, CompanyAccess.is_default)))
             return await self._add_grant(db, user_id, company, is_default=not has_default)
-
 
     async def release(self, caller: Caller, company_id: str) -> None:
         company = parse_uuid(company_id, "company_id")

@@ -80,9 +80,7 @@ class Keystore:
         private = Ed25519PrivateKey.generate()
         raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         kid = _b64url(hashlib.sha256(raw_public).digest()[:12])
-        encryption = (
-            serialization.BestAvailableEncryption(self._passphrase) if self._passphrase else serialization.NoEncryption()
-        )
+        encryption = serialization.BestAvailableEncryption(self._passphrase) if self._passphrase else serialization.NoEncryption()
         pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
         jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw_public), "kid": kid, "use": "sig", "alg": ALGORITHM}
         return SigningKey(kid=kid, private_pem=pem, public_jwk=jwk)

@@ -78,9 +78,7 @@ class AuthServicer(rpc.AuthServiceServicer):
         return sign_in_message(await self.accounts.login(request.username, request.password))
 
     async def Register(self, request, context):
-        sign_in = await self.accounts.register(
-            request.username, request.email, request.password, request.first_name, request.last_name
-        )
+        sign_in = await self.accounts.register(request.username, request.email, request.password, request.first_name, request.last_name)
         return sign_in_message(sign_in)
 
     async def RefreshToken(self, request, context):

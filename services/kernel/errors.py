@@ -53,8 +53,7 @@ class InvalidArgument(ServiceError):
         status = super().to_status()
         bad_request = error_details_pb2.BadRequest(
             field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-                for v in self.violations
+                error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description) for v in self.violations
             ]
         )
         status.details.append(_pack(bad_request))

@@ -1,6 +1,6 @@
 """Exits 0 when the gRPC server at ADDR reports SERVING: the probe for containers.
 
-    python -m services.kernel.healthcheck 127.0.0.1:5002
+python -m services.kernel.healthcheck 127.0.0.1:5002
 """
 
 import sys

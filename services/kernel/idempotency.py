@@ -61,9 +61,7 @@ async def replay(conn: AsyncConnection, keys: Table, key: Key | None, message_ty
     digest = hashlib.sha256(f"{key.scope}|{key.method}|{key.request_id}".encode()).digest()
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int.from_bytes(digest[:8], "big", signed=True)})
     stored = await conn.scalar(
-        select(keys.c.response).where(
-            keys.c.scope == key.scope, keys.c.method == key.method, keys.c.request_id == key.request_id
-        )
+        select(keys.c.response).where(keys.c.scope == key.scope, keys.c.method == key.method, keys.c.request_id == key.request_id)
     )
     return None if stored is None else message_type.FromString(stored)
 

@@ -104,7 +104,7 @@ def run_service(name: str, build: Callable[[Settings], Awaitable[MeshServer]]) -
     try:
         settings = Settings.load(name)
     except ConfigError as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+        print(f"{name}: {exc}", file=sys.stderr)  # noqa: T201 - logging is not configured yet
         sys.exit(2)
     logs.configure(name, settings.log_level)
 

@@ -52,7 +52,7 @@ def check_supported(descriptor: Descriptor, seen: set[str] | None = None) -> Non
 def _supported_rules(field: FieldDescriptor, rules: validate_pb2.FieldRules) -> None:
     kind = rules.WhichOneof("type")
     allowed = {"string": _STRING_RULES, "repeated": _REPEATED_RULES, "enum": {"defined_only", "in", "not_in"}}
-    allowed.update({k: _NUMBER_RULES for k in _NUMBER_KINDS})
+    allowed.update(dict.fromkeys(_NUMBER_KINDS, _NUMBER_RULES))
     if kind is None:
         return
     if kind not in allowed:
@@ -229,7 +229,7 @@ def _check_value(value, field, rules: validate_pb2.FieldRules, path: str, out: l
         r = rules.enum
         if r.defined_only and field is not None and field.enum_type.values_by_number.get(value) is None:
             out.append(FieldViolation(path, f"{value} is not a known value"))
-        if getattr(r, "in") and value not in getattr(r, "in") or value in r.not_in:
+        if (getattr(r, "in") and value not in getattr(r, "in")) or value in r.not_in:
             out.append(FieldViolation(path, "is not an allowed value"))
 
 
@@ -257,8 +257,7 @@ def _check_string(value: str, r: _StringRules, path: str, out: list[FieldViolati
     if value in r.not_in:
         found.append(f"must not be {value!r}")
     # An empty value breaks every rule at once; one plain word says it best.
-    for description in ["is required"] if found and value == "" else found:
-        out.append(FieldViolation(path, description))
+    out.extend(FieldViolation(path, description) for description in (["is required"] if found and value == "" else found))
 
 
 def _check_number(value, r, path: str, out: list[FieldViolation]) -> None:

@@ -166,7 +166,9 @@ class Accounts:
                 raise FailedPrecondition(f"the account cannot be deleted: {reason}", reason="ACCOUNT_IN_USE")
             defaults = [companies.c[name] == aid for name in chart.DEFAULT_ACCOUNTS]
             if await conn.scalar(select(exists().where(companies.c.id == cid, or_(*defaults)))):
-                raise FailedPrecondition("the account cannot be deleted: it is one of the company's default accounts", reason="ACCOUNT_IN_USE")
+                raise FailedPrecondition(
+                    "the account cannot be deleted: it is one of the company's default accounts", reason="ACCOUNT_IN_USE"
+                )
             try:
                 async with conn.begin_nested():
                     await conn.execute(delete(ACCOUNTS).where(ACCOUNTS.c.id == aid))

@@ -18,7 +18,7 @@ class ChartAccount:
 
     @property
     def parent_code(self) -> str | None:
-        """"4531" -> "453", "453" -> "45", "45" -> "4", "4" -> None."""
+        """ "4531" -> "453", "453" -> "45", "45" -> "4", "4" -> None."""
         return self.code[:-1] or None
 
 

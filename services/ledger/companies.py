@@ -40,9 +40,7 @@ async def _check_default_accounts(conn: AsyncConnection, company_id: uuid.UUID, 
     wanted = {name: uuid.UUID(values[name]) for name in DEFAULT_ACCOUNT_FIELDS if values.get(name)}
     if not wanted:
         return
-    found = set(
-        await conn.scalars(select(ACCOUNTS.c.id).where(ACCOUNTS.c.company_id == company_id, ACCOUNTS.c.id.in_(wanted.values())))
-    )
+    found = set(await conn.scalars(select(ACCOUNTS.c.id).where(ACCOUNTS.c.company_id == company_id, ACCOUNTS.c.id.in_(wanted.values()))))
     for name, account_id in wanted.items():
         if account_id not in found:
             violations.add(f"company.{name}", "is not an account of this company")

@@ -51,7 +51,17 @@ ENTRY_FIELDS = (
     "vat_amount",
     "vat_rate",
 )
-LINE_FIELDS = ("account_id", "debit", "credit", "description", "counterpart_id", "quantity", "currency_code", "currency_amount", "exchange_rate")
+LINE_FIELDS = (
+    "account_id",
+    "debit",
+    "credit",
+    "description",
+    "counterpart_id",
+    "quantity",
+    "currency_code",
+    "currency_amount",
+    "exchange_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +124,9 @@ def parse_entry(raw: Mapping, path: str = "journal_entry") -> Draft:
         elif debit == 0 and credit == 0 and not any(p.field.startswith(at + ".") for p in v.items):
             v.add(at, "needs a debit or a credit amount greater than 0")
         currency_amount = v.amount(line["currency_amount"], f"{at}.currency_amount") if line["currency_amount"] else None
-        exchange_rate = v.amount(line["exchange_rate"], f"{at}.exchange_rate", places=6, limit=Decimal(10**9)) if line["exchange_rate"] else None
+        exchange_rate = (
+            v.amount(line["exchange_rate"], f"{at}.exchange_rate", places=6, limit=Decimal(10**9)) if line["exchange_rate"] else None
+        )
         if currency_amount is not None and not line["currency_code"]:
             v.add(f"{at}.currency_code", "is required with a currency amount")
         if exchange_rate is not None and exchange_rate <= 0:
@@ -137,7 +149,10 @@ def parse_entry(raw: Mapping, path: str = "journal_entry") -> Draft:
     debits = sum((line["debit"] for line in lines), ZERO)
     credits = sum((line["credit"] for line in lines), ZERO)
     if debits != credits:
-        v.add(f"{path}.lines", f"the entry does not balance: debits {money(debits)} ≠ credits {money(credits)}, difference {money(abs(debits - credits))}")
+        v.add(
+            f"{path}.lines",
+            f"the entry does not balance: debits {money(debits)} ≠ credits {money(credits)}, difference {money(abs(debits - credits))}",
+        )
     elif debits >= Decimal("1e13"):
         v.add(f"{path}.lines", "the total is too large")
     v.raise_if_any()
@@ -198,7 +213,9 @@ def _line_rows(entry_id: uuid.UUID, cid: uuid.UUID, draft: Draft) -> list[dict]:
 
 
 def _with_accounts(rows: list[dict], accounts: Mapping[uuid.UUID, Mapping]) -> list[dict]:
-    return [{**row, "account_code": accounts[row["account_id"]]["code"], "account_name": accounts[row["account_id"]]["name"]} for row in rows]
+    return [
+        {**row, "account_code": accounts[row["account_id"]]["code"], "account_name": accounts[row["account_id"]]["name"]} for row in rows
+    ]
 
 
 _LINES_WITH_ACCOUNTS = (
@@ -247,10 +264,36 @@ SELECT entry.*, found.* FROM (
     FROM acc
 ) found LEFT JOIN entry ON true
 """
-_HEADER = ("document_type", "document_number", "document_date", "accounting_date", "vat_date", "description", "counterpart_id",
-           "currency", "purchase_operation", "sales_operation", "tax_base", "vat_amount", "vat_rate", "total_debit", "total_credit")
-_LINE = {"id": "uuid", "line_number": "int", "account_id": "uuid", "debit": "numeric", "credit": "numeric", "description": "text",
-         "counterpart_id": "uuid", "quantity": "numeric", "currency_code": "text", "currency_amount": "numeric", "exchange_rate": "numeric"}
+_HEADER = (
+    "document_type",
+    "document_number",
+    "document_date",
+    "accounting_date",
+    "vat_date",
+    "description",
+    "counterpart_id",
+    "currency",
+    "purchase_operation",
+    "sales_operation",
+    "tax_base",
+    "vat_amount",
+    "vat_rate",
+    "total_debit",
+    "total_credit",
+)
+_LINE = {
+    "id": "uuid",
+    "line_number": "int",
+    "account_id": "uuid",
+    "debit": "numeric",
+    "credit": "numeric",
+    "description": "text",
+    "counterpart_id": "uuid",
+    "quantity": "numeric",
+    "currency_code": "text",
+    "currency_amount": "numeric",
+    "exchange_rate": "numeric",
+}
 CREATE_ENTRY_SQL = _CREATE_ENTRY.format(
     header=", ".join(_HEADER),
     header_params=", ".join(f"${i}" for i in range(6, 6 + len(_HEADER))),
@@ -410,8 +453,14 @@ class JournalEntries:
             await self._draft_for_change(conn, cid, eid, "changed")
             accounts = await _resolve(conn, cid, draft)
             header = (
-                await conn.execute(update(ENTRIES).where(ENTRIES.c.id == eid).values(**draft.header, updated_at=func.now()).returning(ENTRIES))
-            ).one()._mapping
+                (
+                    await conn.execute(
+                        update(ENTRIES).where(ENTRIES.c.id == eid).values(**draft.header, updated_at=func.now()).returning(ENTRIES)
+                    )
+                )
+                .one()
+                ._mapping
+            )
             await conn.execute(delete(LINES).where(LINES.c.entry_id == eid))
             lines = _line_rows(eid, cid, draft)
             await conn.execute(insert(LINES), lines)

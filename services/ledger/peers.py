@@ -31,7 +31,9 @@ class VatCheck:
 def _error(service: str, exc: grpc.aio.AioRpcError, consequence: str) -> ServiceError:
     code, details = exc.code(), exc.details() or ""
     if code in _UNREACHABLE:
-        return Unavailable(f"the {service} service is unavailable ({details or code.name}); {consequence}", reason=f"{service.upper()}_UNAVAILABLE")
+        return Unavailable(
+            f"the {service} service is unavailable ({details or code.name}); {consequence}", reason=f"{service.upper()}_UNAVAILABLE"
+        )
     if code == grpc.StatusCode.PERMISSION_DENIED:
         return PermissionDenied(f"{service}: {details}")
     if code == grpc.StatusCode.ALREADY_EXISTS:

@@ -128,7 +128,9 @@ class CounterpartServicer(rpc.CounterpartServiceServicer):
             request.suppliers_only,
             request.vat_registered_only,
         )
-        return pb.ListCounterpartsResponse(counterparts=[counterpart_message(r) for r in rows], next_page_token=next_token, total_size=total)
+        return pb.ListCounterpartsResponse(
+            counterparts=[counterpart_message(r) for r in rows], next_page_token=next_token, total_size=total
+        )
 
     async def SearchCounterparts(self, request, context):
         rows = await self.counterparts.search(request.company_id, request.q, request.page_size)
@@ -281,7 +283,9 @@ class JournalEntryServicer(rpc.JournalEntryServiceServicer):
             "document_type": request.document_type,
         }
         entries, next_token, total = await self.entries.list(request.company_id, request.page_size, request.page_token, filters)
-        return pb.ListJournalEntriesResponse(journal_entries=[entry_message(e) for e in entries], next_page_token=next_token, total_size=total)
+        return pb.ListJournalEntriesResponse(
+            journal_entries=[entry_message(e) for e in entries], next_page_token=next_token, total_size=total
+        )
 
     async def GetJournalEntry(self, request, context):
         return entry_message(await self.entries.get(request.company_id, request.id))

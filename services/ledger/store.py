@@ -118,9 +118,7 @@ class Counterpart(Base):
     __tablename__ = "counterparts"
     __table_args__ = (
         Index("counterparts_company_eik_key", "company_id", "eik", unique=True, postgresql_where=text("eik <> ''")),
-        Index(
-            "counterparts_company_vat_number_key", "company_id", "vat_number", unique=True, postgresql_where=text("vat_number <> ''")
-        ),
+        Index("counterparts_company_vat_number_key", "company_id", "vat_number", unique=True, postgresql_where=text("vat_number <> ''")),
         Index("counterparts_company_name", "company_id", "name", "id"),
     )
 

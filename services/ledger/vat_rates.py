@@ -73,7 +73,7 @@ class VatRates:
         c = VAT_RATES.c
         where = [c.company_id == uuid.UUID(company_id)]
         if active_only:
-            today = date.today()
+            today = date.today()  # noqa: DTZ011 - the server's calendar day, as everywhere in the ledger
             where += [c.is_active, c.effective_from <= today, or_(c.effective_to.is_(None), c.effective_to >= today)]
         query = select(VAT_RATES).where(*where).order_by(-c.percentage, c.name).limit(size + 1)
         if after:
@@ -96,7 +96,8 @@ class VatRates:
             violations.add("vat_rate.name", "is required")
         if "percentage" not in fields:
             violations.add("vat_rate.percentage", "is required")
-        values = {"is_active": True, "effective_from": date.today().isoformat(), **fields}
+        today = date.today()  # noqa: DTZ011 - the server's calendar day, as everywhere in the ledger
+        values = {"is_active": True, "effective_from": today.isoformat(), **fields}
         values = parse_vat_rate(values, violations)
         check_period(values, violations)
         violations.raise_if_any()

@@ -99,7 +99,10 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
     service to host:port."""
     services = [name for name in addrs if name not in ("edge", "reflection")]
     edge_host, _, edge_port = addrs["edge"].rpartition(":")
-    routes = [{"match": {"prefix": f"/baraba.{name}.v1."}, "route": {"cluster": name, "timeout": ROUTE_TIMEOUT.get(name, "15s")}} for name in services]
+    routes = [
+        {"match": {"prefix": f"/baraba.{name}.v1."}, "route": {"cluster": name, "timeout": ROUTE_TIMEOUT.get(name, "15s")}}
+        for name in services
+    ]
     routes.append({"match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}})
     routes.append({"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}})
     public = [path for name in services for path in public_paths(name)]

@@ -8,8 +8,8 @@ import asyncio
 import signal
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from google.rpc import error_details_pb2  # noqa: F401 (so grpcurl can print error details)
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.kernel.settings import env, service_addr
@@ -21,7 +21,9 @@ async def serve(addr: str) -> None:
     server = grpc.aio.server()
     health_pb2_grpc.add_HealthServicer_to_server(health.aio.HealthServicer(), server)
     names = [service.full_name for name in SERVICES for service in grpc_services(name)]
-    reflection.enable_server_reflection([*names, reflection.SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name], server)
+    reflection.enable_server_reflection(
+        [*names, reflection.SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name], server
+    )
     server.add_insecure_port(addr)
     await server.start()
     stop = asyncio.Event()

@@ -85,17 +85,21 @@ def main() -> None:
         sys.exit(f"the mesh did not start: {exc}")
 
     edge_url = f"http://localhost:{ports['edge']}"
-    secret_line = f"password: {password}   (generated now, shown once; kept in .baraba/admin-password)" if generated else (
-        "password: from BARABA_ADMIN_PASSWORD" if env("BARABA_ADMIN_PASSWORD") else "password: in .baraba/admin-password"
+    standin_note = f" (stand-in, pid {standin.pid})" if standin else ""
+    metrics = ", ".join(f"{n} :{ports[n + '_metrics']}/metrics" for n in SERVICES)
+    secret_line = (
+        f"password: {password}   (generated now, shown once; kept in .baraba/admin-password)"
+        if generated
+        else ("password: from BARABA_ADMIN_PASSWORD" if env("BARABA_ADMIN_PASSWORD") else "password: in .baraba/admin-password")
     )
     print(
         f"""
 Baraba mesh is up.
   edge (REST + gRPC)  {edge_url}
-  services (gRPC)     {', '.join(f"{n} :{ports[n]}" for n in SERVICES)}
-  logs                {mesh.workdir / 'logs'}/
-  VIES                {env("BARABA_VIES_URL", "the European Commission's VIES")}{f" (stand-in, pid {standin.pid})" if standin else ""}
-  metrics             {', '.join(f"{n} :{ports[n + '_metrics']}/metrics" for n in SERVICES)}, edge 127.0.0.1:{ports['edge_admin']}/stats/prometheus
+  services (gRPC)     {", ".join(f"{n} :{ports[n]}" for n in SERVICES)}
+  logs                {mesh.workdir / "logs"}/
+  VIES                {env("BARABA_VIES_URL", "the European Commission's VIES")}{standin_note}
+  metrics             {metrics}, edge 127.0.0.1:{ports["edge_admin"]}/stats/prometheus
 Sign in as {username}, {secret_line}
   curl -s -XPOST {edge_url}/api/auth/login -d '{{"username":"{username}","password":"…"}}'
 Ctrl-C stops everything.""",

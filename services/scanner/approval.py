@@ -21,24 +21,46 @@ class Approvals:
         if row.status == "APPROVED":
             return row  # approving twice books once
         if row.status != "PENDING":
-            raise FailedPrecondition(f"the scanned invoice is {row.status.lower()}; only a pending one can be approved", reason="WRONG_STATUS")
+            raise FailedPrecondition(
+                f"the scanned invoice is {row.status.lower()}; only a pending one can be approved", reason="WRONG_STATUS"
+            )
         values = {name: f["value"] for name, f in row.fields.items()}
         company = await ledger(ledger_rpc.CompanyServiceStub, "GetCompany", ledger_pb2.GetCompanyRequest(company_id=company_id))
         accounts = await _accounts(company, row.direction, account_code)
         entry = booking.entry_for(values, row.direction, accounts)  # checks completeness before anything is created
         counterpart_id = await _counterpart(company_id, str(row.id), values, row.direction)
-        created = await ledger(ledger_rpc.JournalEntryServiceStub, "CreateJournalEntry", ledger_pb2.CreateJournalEntryRequest(
-            company_id=company_id,
-            request_id=booking.request_id(str(row.id), "journal-entry"),
-            journal_entry=ledger_pb2.JournalEntryInput(
-                document_type=entry.document_type, document_number=entry.document_number, document_date=entry.document_date,
-                vat_date=entry.vat_date, description=entry.description, counterpart_id=counterpart_id, currency=entry.currency,
-                purchase_operation=entry.purchase_operation, sales_operation=entry.sales_operation,
-                tax_base=str(entry.tax_base), vat_amount=str(entry.vat_amount), vat_rate=str(entry.vat_rate),
-                lines=[ledger_pb2.EntryLineInput(account_id=ln.account_id, debit=str(ln.debit), credit=str(ln.credit),
-                                                 description=ln.description, counterpart_id=counterpart_id) for ln in entry.lines],
+        created = await ledger(
+            ledger_rpc.JournalEntryServiceStub,
+            "CreateJournalEntry",
+            ledger_pb2.CreateJournalEntryRequest(
+                company_id=company_id,
+                request_id=booking.request_id(str(row.id), "journal-entry"),
+                journal_entry=ledger_pb2.JournalEntryInput(
+                    document_type=entry.document_type,
+                    document_number=entry.document_number,
+                    document_date=entry.document_date,
+                    vat_date=entry.vat_date,
+                    description=entry.description,
+                    counterpart_id=counterpart_id,
+                    currency=entry.currency,
+                    purchase_operation=entry.purchase_operation,
+                    sales_operation=entry.sales_operation,
+                    tax_base=str(entry.tax_base),
+                    vat_amount=str(entry.vat_amount),
+                    vat_rate=str(entry.vat_rate),
+                    lines=[
+                        ledger_pb2.EntryLineInput(
+                            account_id=ln.account_id,
+                            debit=str(ln.debit),
+                            credit=str(ln.credit),
+                            description=ln.description,
+                            counterpart_id=counterpart_id,
+                        )
+                        for ln in entry.lines
+                    ],
+                ),
             ),
-        ))
+        )
 
         async def change(r):
             r.status, r.journal_entry_id, r.counterpart_id = "APPROVED", created.id, counterpart_id
@@ -59,8 +81,11 @@ async def _accounts(company, direction: str, account_code: str) -> booking.Accou
     if account_code:
         if account_code[0] != ("6" if direction == "PURCHASE" else "7"):
             raise InvalidArgument.field("account_code", "a purchase books to a 6xx expense account, a sale to a 7xx revenue account")
-        found = await ledger(ledger_rpc.AccountServiceStub, "ListAccounts",
-                             ledger_pb2.ListAccountsRequest(company_id=company.id, code_prefix=account_code, page_size=50))
+        found = await ledger(
+            ledger_rpc.AccountServiceStub,
+            "ListAccounts",
+            ledger_pb2.ListAccountsRequest(company_id=company.id, code_prefix=account_code, page_size=50),
+        )
         match = next((a for a in found.accounts if a.code == account_code), None)
         if match is None:
             raise InvalidArgument.field("account_code", f"the company has no account {account_code}")
@@ -76,20 +101,32 @@ async def _counterpart(company_id: str, invoice_id: str, values: dict[str, str],
     for q in (vat, eik):
         if not q:
             continue
-        found = await ledger(ledger_rpc.CounterpartServiceStub, "SearchCounterparts",
-                             ledger_pb2.SearchCounterpartsRequest(company_id=company_id, q=q, page_size=20))
+        found = await ledger(
+            ledger_rpc.CounterpartServiceStub,
+            "SearchCounterparts",
+            ledger_pb2.SearchCounterpartsRequest(company_id=company_id, q=q, page_size=20),
+        )
         for c in found.counterparts:
             if (eik and c.eik == eik) or (vat and c.vat_number == vat):
                 return c.id
     if not name:
         raise FailedPrecondition(f"the {role}'s name is missing", reason="INCOMPLETE_INVOICE")
-    created = await ledger(ledger_rpc.CounterpartServiceStub, "CreateCounterpart", ledger_pb2.CreateCounterpartRequest(
-        company_id=company_id,
-        request_id=booking.request_id(invoice_id, "counterpart"),
-        counterpart=ledger_pb2.CounterpartInput(
-            name=name, eik=eik, vat_number=vat, country=(vat[:2] if vat else "BG"), is_supplier=role == "supplier",
-            is_customer=role == "recipient", is_vat_registered=bool(vat),
-            **({"iban": values["iban"]} if role == "supplier" and values.get("iban") else {}),
+    created = await ledger(
+        ledger_rpc.CounterpartServiceStub,
+        "CreateCounterpart",
+        ledger_pb2.CreateCounterpartRequest(
+            company_id=company_id,
+            request_id=booking.request_id(invoice_id, "counterpart"),
+            counterpart=ledger_pb2.CounterpartInput(
+                name=name,
+                eik=eik,
+                vat_number=vat,
+                country=(vat[:2] if vat else "BG"),
+                is_supplier=role == "supplier",
+                is_customer=role == "recipient",
+                is_vat_registered=bool(vat),
+                **({"iban": values["iban"]} if role == "supplier" and values.get("iban") else {}),
+            ),
         ),
-    ))
+    )
     return created.id

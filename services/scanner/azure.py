@@ -83,7 +83,9 @@ def to_extraction(result: dict) -> Extraction:
             w, h = Decimal(str(page["width"])), Decimal(str(page["height"]))
             box = tuple(round(float(Decimal(str(v)) / d), 4) for v, d in ((min(xs), w), (min(ys), h), (max(xs), w), (max(ys), h)))
         confidence = float(azure_field.get("confidence", 0))
-        out.fields[name] = Found(str(value), round(confidence, 3), "azure", region.get("pageNumber", 0), box, azure_field.get("content", ""))
+        out.fields[name] = Found(
+            str(value), round(confidence, 3), "azure", region.get("pageNumber", 0), box, azure_field.get("content", "")
+        )
 
     def text(name: str) -> str:
         f = fields.get(name) or {}
@@ -111,7 +113,7 @@ def to_extraction(result: dict) -> Extraction:
     if code in ("BGN", "EUR"):
         put("currency", fields.get("InvoiceTotal"), code)
     for item in (fields.get("PaymentDetails") or {}).get("valueArray", []):
-        iban = ((item.get("valueObject") or {}).get("IBAN") or {})
+        iban = (item.get("valueObject") or {}).get("IBAN") or {}
         if iban.get("valueString"):
             put("iban", iban, iban["valueString"].replace(" ", ""))
             break

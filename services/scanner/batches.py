@@ -3,6 +3,7 @@ can be followed, cancelled (a running Tesseract is killed), and one a stop cut s
 at start-up."""
 
 import asyncio
+import contextlib
 import logging
 import uuid
 
@@ -31,7 +32,9 @@ class Batches:
         self._running: dict[uuid.UUID, asyncio.Task] = {}
 
     async def start(self, company_id: str, uploads: list[UploadedFile]) -> uuid.UUID:
-        session = ScanSession(id=uuid.uuid4(), company_id=parse_uuid(company_id, "company_id"), status="PROCESSING", created_by=current_caller().user_id)
+        session = ScanSession(
+            id=uuid.uuid4(), company_id=parse_uuid(company_id, "company_id"), status="PROCESSING", created_by=current_caller().user_id
+        )
         async with self.sessions.begin() as db:
             db.add(session)
             await db.flush()
@@ -46,8 +49,11 @@ class Batches:
             while True:
                 async with self.sessions.begin() as db:
                     row = await db.scalar(
-                        select(ScannedInvoice).where(ScannedInvoice.session_id == session_id, ScannedInvoice.status == "QUEUED")
-                        .order_by(ScannedInvoice.position).limit(1).with_for_update(skip_locked=True)
+                        select(ScannedInvoice)
+                        .where(ScannedInvoice.session_id == session_id, ScannedInvoice.status == "QUEUED")
+                        .order_by(ScannedInvoice.position)
+                        .limit(1)
+                        .with_for_update(skip_locked=True)
                     )
                     if row is None:
                         break
@@ -66,10 +72,15 @@ class Batches:
                 async with self.sessions.begin() as db:
                     # Only if still PROCESSING: a cancel in the meantime wins.
                     values = {c: getattr(row, c) for c in _RESULT_COLUMNS}
-                    await db.execute(update(ScannedInvoice).where(ScannedInvoice.id == row_id, ScannedInvoice.status == "PROCESSING").values(**values))
+                    await db.execute(
+                        update(ScannedInvoice).where(ScannedInvoice.id == row_id, ScannedInvoice.status == "PROCESSING").values(**values)
+                    )
             async with self.sessions.begin() as db:
-                await db.execute(update(ScanSession).where(ScanSession.id == session_id, ScanSession.status == "PROCESSING")
-                                 .values(status="COMPLETED", completed_at=func.now()))
+                await db.execute(
+                    update(ScanSession)
+                    .where(ScanSession.id == session_id, ScanSession.status == "PROCESSING")
+                    .values(status="COMPLETED", completed_at=func.now())
+                )
         finally:
             self._running.pop(session_id, None)
 
@@ -78,7 +89,9 @@ class Batches:
             session = await db.get(ScanSession, parse_uuid(session_id))
             if session is None or str(session.company_id) != company_id:
                 raise NotFound(f"scan session {session_id} not found")
-            rows = (await db.scalars(select(ScannedInvoice).where(ScannedInvoice.session_id == session.id).order_by(ScannedInvoice.position))).all()
+            rows = (
+                await db.scalars(select(ScannedInvoice).where(ScannedInvoice.session_id == session.id).order_by(ScannedInvoice.position))
+            ).all()
         return session, list(rows)
 
     async def list(self, company_id: str, limit: int, before: tuple | None):
@@ -88,8 +101,13 @@ class Batches:
                 query = query.where(tuple_(ScanSession.created_at, ScanSession.id) < before)
             sessions = (await db.scalars(query.order_by(ScanSession.created_at.desc(), ScanSession.id.desc()).limit(limit + 1))).all()
             ids = [s.id for s in sessions]
-            counts = (await db.execute(select(ScannedInvoice.session_id, ScannedInvoice.status, func.count())
-                                       .where(ScannedInvoice.session_id.in_(ids)).group_by(ScannedInvoice.session_id, ScannedInvoice.status))).all()
+            counts = (
+                await db.execute(
+                    select(ScannedInvoice.session_id, ScannedInvoice.status, func.count())
+                    .where(ScannedInvoice.session_id.in_(ids))
+                    .group_by(ScannedInvoice.session_id, ScannedInvoice.status)
+                )
+            ).all()
         return list(sessions), counts
 
     async def cancel(self, company_id: str, session_id: str):
@@ -97,15 +115,19 @@ class Batches:
         task = self._running.get(session.id)
         if task is not None:
             task.cancel()  # kills a running Tesseract too
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
         async with self.sessions.begin() as db:
-            await db.execute(update(ScannedInvoice).where(ScannedInvoice.session_id == session.id, ScannedInvoice.status.in_(("QUEUED", "PROCESSING")))
-                             .values(status="CANCELLED", error="the batch was cancelled"))
-            await db.execute(update(ScanSession).where(ScanSession.id == session.id, ScanSession.status == "PROCESSING")
-                             .values(status="CANCELLED", completed_at=func.now()))
+            await db.execute(
+                update(ScannedInvoice)
+                .where(ScannedInvoice.session_id == session.id, ScannedInvoice.status.in_(("QUEUED", "PROCESSING")))
+                .values(status="CANCELLED", error="the batch was cancelled")
+            )
+            await db.execute(
+                update(ScanSession)
+                .where(ScanSession.id == session.id, ScanSession.status == "PROCESSING")
+                .values(status="CANCELLED", completed_at=func.now())
+            )
         return await self.get(company_id, session_id)
 
     async def resume_interrupted(self) -> None:

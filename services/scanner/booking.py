@@ -60,7 +60,9 @@ def entry_for(fields: dict[str, str], direction: str, accounts: Accounts) -> Ent
         raise FailedPrecondition(f"cannot book before these are filled in: {', '.join(missing)}", reason="INCOMPLETE_INVOICE")
     base, vat, total = (Decimal(fields[n]).copy_abs() for n in ("tax_base", "vat_amount", "total"))
     if base + vat != total:
-        raise FailedPrecondition(f"tax base {base} + VAT {vat} is not the total {total}: correct the amounts first", reason="AMOUNTS_DO_NOT_ADD_UP")
+        raise FailedPrecondition(
+            f"tax base {base} + VAT {vat} is not the total {total}: correct the amounts first", reason="AMOUNTS_DO_NOT_ADD_UP"
+        )
     if total == 0:
         raise FailedPrecondition("the total is 0: nothing to book", reason="AMOUNTS_DO_NOT_ADD_UP")
     rate = Decimal(fields.get("vat_rate") or "0")

@@ -15,7 +15,9 @@ class CompanySettings:
     async def get(self, company_id: str) -> RecognitionSettings:
         async with self.sessions() as db:
             found = await db.get(RecognitionSettings, parse_uuid(company_id, "company_id"))
-        return found or RecognitionSettings(company_id=parse_uuid(company_id, "company_id"), engine="local", azure_endpoint="", azure_key="")
+        return found or RecognitionSettings(
+            company_id=parse_uuid(company_id, "company_id"), engine="local", azure_endpoint="", azure_key=""
+        )
 
     async def update(self, company_id: str, engine: str, endpoint: str, key: str) -> RecognitionSettings:
         async with self.sessions.begin() as db:

@@ -180,9 +180,13 @@ NUMBER_LABELS = (
 ISSUE_DATE = re.compile(r"Дата\s+на\s+(?:издаване|документа|фактурата|изд\.)|Дата(?!\s+на\s+дан)(?!\s+на\s+плащ)(?!\s+на\s+пад)", re.I)
 TAX_EVENT_DATE = re.compile(r"(?:Дата\s+на\s+)?дан(?:ъчно(?:то)?|\.)\s*събитие", re.I)
 TAX_BASE = re.compile(r"Данъчна\s+основа|Стойност\s+без\s+ДДС|Основа\s+за\s+(?:начисляване\s+на\s+)?ДДС|Сума\s+без\s+ДДС|Нето", re.I)
-VAT_AMOUNT = re.compile(r"Размер\s+на\s+ДДС|Начислен\s+ДДС|Сума\s+на\s+ДДС|Стойност\s+на\s+ДДС|(?<!без\s)(?<!за\s)(?<!Ставка\s)ДДС(?!\s*№)(?!\s+номер)", re.I)
+VAT_AMOUNT = re.compile(
+    r"Размер\s+на\s+ДДС|Начислен\s+ДДС|Сума\s+на\s+ДДС|Стойност\s+на\s+ДДС|(?<!без\s)(?<!за\s)(?<!Ставка\s)ДДС(?!\s*№)(?!\s+номер)", re.I
+)
 VAT_RATE_LABEL = re.compile(r"Ставка(?:\s+на)?\s+ДДС", re.I)
-TOTAL = re.compile(r"Сума\s+за\s+плащане|Обща\s+стойност|Всичко\s+за\s+плащане|Общо\s+за\s+плащане|Обща\s+сума|Крайна\s+сума|Всичко|Общо", re.I)
+TOTAL = re.compile(
+    r"Сума\s+за\s+плащане|Обща\s+стойност|Всичко\s+за\s+плащане|Общо\s+за\s+плащане|Обща\s+сума|Крайна\s+сума|Всичко|Общо", re.I
+)
 CURRENCIES = (("EUR", re.compile(r"\bEUR\b|€|евро", re.I)), ("BGN", re.compile(r"\bBGN\b|лв\.?|лева", re.I)))
 
 SUPPLIER_LABEL = re.compile(r"^\W*(Доставчик|Продавач|Изпълнител|Доставчика)\b\s*:?", re.I)
@@ -198,9 +202,7 @@ def extract(doc: Document) -> Extraction:
     result = Extraction(source=doc.source, pages=len(doc.pages))
     if doc.source == "none":
         result.empty_reason = (
-            "the file has no text: the PDF pages are blank or the images hold nothing readable"
-            if doc.pages
-            else "the file has no pages"
+            "the file has no text: the PDF pages are blank or the images hold nothing readable" if doc.pages else "the file has no pages"
         )
         result.review_reasons.append(result.empty_reason)
         return result
@@ -273,7 +275,12 @@ def _party_blocks(page: Page) -> dict[str, list[Line]]:
     """The lines of each party's block, cut to its column."""
     segs = [(row, seg) for row, line in enumerate(lines_of(page)) for seg in segments(line)]
     rows = lines_of(page)
-    labels = [(role, row, seg) for row, seg in segs for role, pat in (("supplier", SUPPLIER_LABEL), ("recipient", RECIPIENT_LABEL)) if pat.search(seg.text)]
+    labels = [
+        (role, row, seg)
+        for row, seg in segs
+        for role, pat in (("supplier", SUPPLIER_LABEL), ("recipient", RECIPIENT_LABEL))
+        if pat.search(seg.text)
+    ]
     blocks: dict[str, list[Line]] = {}
     for role, row, seg in labels:
         if role in blocks:

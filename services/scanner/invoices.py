@@ -34,7 +34,9 @@ class Invoices:
 
     async def get(self, company_id: str, invoice_id: str, with_file: bool = False) -> ScannedInvoice:
         async with self.sessions() as db:
-            query = select(ScannedInvoice).where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
+            query = select(ScannedInvoice).where(
+                ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id")
+            )
             if with_file:
                 query = query.options(undefer(ScannedInvoice.file_data))
             row = await db.scalar(query)
@@ -49,10 +51,14 @@ class Invoices:
         if before:
             query = query.where(tuple_(ScannedInvoice.created_at, ScannedInvoice.id) < before)
         async with self.sessions() as db:
-            return list((await db.scalars(query.order_by(ScannedInvoice.created_at.desc(), ScannedInvoice.id.desc()).limit(limit + 1))).all())
+            return list(
+                (await db.scalars(query.order_by(ScannedInvoice.created_at.desc(), ScannedInvoice.id.desc()).limit(limit + 1))).all()
+            )
 
     async def next_pending(self, company_id: str, current_id: str) -> ScannedInvoice:
-        query = select(ScannedInvoice).where(ScannedInvoice.company_id == parse_uuid(company_id, "company_id"), ScannedInvoice.status == "PENDING")
+        query = select(ScannedInvoice).where(
+            ScannedInvoice.company_id == parse_uuid(company_id, "company_id"), ScannedInvoice.status == "PENDING"
+        )
         if current_id:
             query = query.where(ScannedInvoice.id != parse_uuid(current_id, "current_id"))
         async with self.sessions() as db:
@@ -65,14 +71,17 @@ class Invoices:
         """Applies `change` to the invoice under a row lock, if its status allows."""
         async with self.sessions.begin() as db:
             row = await db.scalar(
-                select(ScannedInvoice).where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
+                select(ScannedInvoice)
+                .where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
                 .with_for_update()
             )
             if row is None:
                 raise NotFound(f"scanned invoice {invoice_id} not found")
             if row.status not in allowed:
-                raise FailedPrecondition(f"the scanned invoice is {row.status.lower()}; this needs it {' or '.join(a.lower() for a in allowed)}",
-                                         reason="WRONG_STATUS")
+                raise FailedPrecondition(
+                    f"the scanned invoice is {row.status.lower()}; this needs it {' or '.join(a.lower() for a in allowed)}",
+                    reason="WRONG_STATUS",
+                )
             await change(row)
         return row
 
@@ -104,7 +113,11 @@ class Invoices:
 
     async def delete(self, company_id: str, invoice_id: str) -> None:
         async with self.sessions.begin() as db:
-            row = await db.scalar(select(ScannedInvoice).where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id")).with_for_update())
+            row = await db.scalar(
+                select(ScannedInvoice)
+                .where(ScannedInvoice.id == parse_uuid(invoice_id), ScannedInvoice.company_id == parse_uuid(company_id, "company_id"))
+                .with_for_update()
+            )
             if row is None:
                 raise NotFound(f"scanned invoice {invoice_id} not found")
             if row.status == "APPROVED":

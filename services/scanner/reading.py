@@ -129,9 +129,7 @@ def _pdf_text_layer(data: bytes) -> tuple[list[Page], list[int]]:
                 words = pdf_page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
             except Exception:
                 words = []
-            page.words = [
-                Word(w["text"], w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height, 1.0) for w in words
-            ]
+            page.words = [Word(w["text"], w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height, 1.0) for w in words]
             if sum(len(w.text) for w in page.words) < MIN_TEXT_CHARS:
                 page.words = []
                 if pdf_page.images:
@@ -184,8 +182,20 @@ async def ocr_page(png: bytes, number: int) -> Page:
     conf, text)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per page; pages and uploads run side by side
     process = await asyncio.create_subprocess_exec(
-        "tesseract", "stdin", "stdout", "-l", OCR_LANGUAGES, "--psm", "3", "--dpi", str(OCR_DPI), "tsv",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+        "tesseract",
+        "stdin",
+        "stdout",
+        "-l",
+        OCR_LANGUAGES,
+        "--psm",
+        "3",
+        "--dpi",
+        str(OCR_DPI),
+        "tsv",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     try:
         out, err = await asyncio.wait_for(process.communicate(png), OCR_TIMEOUT_SECONDS)

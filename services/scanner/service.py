@@ -34,8 +34,20 @@ def invoice_message(row: ScannedInvoice) -> pb.ScannedInvoice:
         if name in fields:
             f = fields[name]
             x0, y0, x1, y1 = f.get("box") or (0, 0, 0, 0)
-            evidence.append(pb.FieldEvidence(field=name, value=f["value"], confidence=f["confidence"], source=f["source"],
-                                             page=f.get("page", 0), x0=x0, y0=y0, x1=x1, y1=y1, text=f.get("text", "")))
+            evidence.append(
+                pb.FieldEvidence(
+                    field=name,
+                    value=f["value"],
+                    confidence=f["confidence"],
+                    source=f["source"],
+                    page=f.get("page", 0),
+                    x0=x0,
+                    y0=y0,
+                    x1=x1,
+                    y1=y1,
+                    text=f.get("text", ""),
+                )
+            )
     return pb.ScannedInvoice(
         id=str(row.id),
         company_id=str(row.company_id),
@@ -53,8 +65,15 @@ def invoice_message(row: ScannedInvoice) -> pb.ScannedInvoice:
         requires_review=bool(row.review_reasons),
         review_reasons=row.review_reasons or [],
         vat_checks=[
-            pb.VatCheck(vat_number=c["vat_number"], party=c["party"], status=c["status"], name=c.get("name", ""),
-                        address=c.get("address", ""), error=c.get("error", ""), checked_at=_iso_ts(c.get("checked_at")))
+            pb.VatCheck(
+                vat_number=c["vat_number"],
+                party=c["party"],
+                status=c["status"],
+                name=c.get("name", ""),
+                address=c.get("address", ""),
+                error=c.get("error", ""),
+                checked_at=_iso_ts(c.get("checked_at")),
+            )
             for c in row.vat_checks or []
         ],
         journal_entry_id=row.journal_entry_id,
@@ -118,7 +137,9 @@ class ScanServicer(rpc.ScanServiceServicer):
     async def ListScanSessions(self, request, context):
         await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
-        sessions, counts = await self.batches.list(request.company_id, size, paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID))
+        sessions, counts = await self.batches.list(
+            request.company_id, size, paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID)
+        )
         page, token = paging.next_page(sessions, size, lambda s: (s.created_at.isoformat(), s.id))
         statuses: dict = {}
         for session_id, status, count in counts:
@@ -142,7 +163,9 @@ class ScanServicer(rpc.ScanServiceServicer):
 
 
 def _settings_message(row) -> pb.RecognitionSettings:
-    return pb.RecognitionSettings(company_id=str(row.company_id), engine=row.engine, azure_endpoint=row.azure_endpoint, azure_key_set=bool(row.azure_key))
+    return pb.RecognitionSettings(
+        company_id=str(row.company_id), engine=row.engine, azure_endpoint=row.azure_endpoint, azure_key_set=bool(row.azure_key)
+    )
 
 
 class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):

@@ -416,7 +416,9 @@ class ReturnBuilder:
         notes = []
         if self.converted:
             source = "BGN" if self.currency == "EUR" else "EUR"
-            notes.append(f"{self.converted} entries booked in {source} converted to {self.currency} at the fixed rate {EURO_RATE} BGN per EUR")
+            notes.append(
+                f"{self.converted} entries booked in {source} converted to {self.currency} at the fixed rate {EURO_RATE} BGN per EUR"
+            )
         written = fixed.render(layouts.DEKLAR, cells)
         return Generated(
             deklar=deklar,
@@ -441,7 +443,8 @@ class ReturnBuilder:
             # 01-30 = Σ03-30 + Σ03-44 (goods bought from the intermediary of a triangular
             # operation): NAV's dated fix "21.02.18, Changed function FillDeclaration" and
             # skladnik both add 03-44; docs/nap-format.md, "The return's cells".
-            "01-30": p["03-30"] + p["03-44"], "01-31": p["03-31"], "01-41": p["03-41"], "01-32": p["03-32"], "01-42": p["03-42"], "01-43": p["03-43"],
+            "01-30": p["03-30"] + p["03-44"], "01-31": p["03-31"], "01-41": p["03-41"],
+            "01-32": p["03-32"], "01-42": p["03-42"], "01-43": p["03-43"],
         }  # fmt: skip
         coefficient = ch.coefficient
         if coefficient is None:
@@ -456,7 +459,13 @@ class ReturnBuilder:
         cells["01-40"] = credit
         cells["01-50"] = max(cells["01-20"] - credit, ZERO)
         cells["01-60"] = max(credit - cells["01-20"], ZERO)
-        chosen = {"01-70": ch.offset_art92_1, "01-71": ch.paid, "01-80": ch.refund_art92_1, "01-81": ch.refund_art92_3, "01-82": ch.refund_art92_4}
+        chosen = {
+            "01-70": ch.offset_art92_1,
+            "01-71": ch.paid,
+            "01-80": ch.refund_art92_1,
+            "01-81": ch.refund_art92_3,
+            "01-82": ch.refund_art92_4,
+        }
         for code, value in chosen.items():
             if value < 0 or value != value.quantize(fixed.CENT):
                 self._problem("choices", f"cell {code}", "must be a non-negative amount with at most two decimals")
@@ -485,7 +494,8 @@ class ReturnBuilder:
             self._problem("company", "representative postcode", "must be 4 digits")
         records = [
             (layouts.VHR, {"VHR-02": mm_yyyy(self.period), "VHR-03": len(lines)}),
-            (layouts.VDR, {"VDR-02": f.egn, "VDR-03": f.name, "VDR-04": f.city, "VDR-05": f.postcode, "VDR-06": f.address, "VDR-07": f.capacity}),
+            (layouts.VDR, {"VDR-02": f.egn, "VDR-03": f.name, "VDR-04": f.city, "VDR-05": f.postcode, "VDR-06": f.address}
+             | {"VDR-07": f.capacity}),
             (layouts.VTR, {"VTR-02": c.vat_number, "VTR-03": c.name, "VTR-04": c.address}),
             (layouts.TTR, {"TTR-02": total, "TTR-03": goods}),
             *((layouts.VIR, {"VIR-02": i, "VIR-03": vat, "VIR-04": g, "VIR-05": t, "VIR-06": s, "VIR-07": ""})

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from operator import itemgetter
+from typing import ClassVar
 
 from services.vat.layouts import Field, Layout
 
@@ -143,7 +144,15 @@ class Template:
     "dd/mm/yyyy", ints as ints. A value too wide for its field makes the line longer than the
     layout; only then is every field checked on its own, to name it as render() would."""
 
-    SPECS = {"text": "%-{w}.{w}s", "int": "%{w}d", "amount": "%{w}s", "date": "%-{w}s", "period": "%-{w}s", "doctype": "%-{w}s", "code": "%-{w}s"}
+    SPECS: ClassVar = {
+        "text": "%-{w}.{w}s",
+        "int": "%{w}d",
+        "amount": "%{w}s",
+        "date": "%-{w}s",
+        "period": "%-{w}s",
+        "doctype": "%-{w}s",
+        "code": "%-{w}s",
+    }
 
     def __init__(self, layout: Layout):
         self.layout = layout

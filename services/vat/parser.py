@@ -141,7 +141,7 @@ def _value(f: Field, raw: str, doc_types: frozenset | None):
     if kind == "date":
         try:
             if len(raw) == 10:
-                return datetime.strptime(raw, "%d/%m/%Y").date()
+                return datetime.strptime(raw, "%d/%m/%Y").date()  # noqa: DTZ007 - only the date is kept
         except ValueError:
             pass
         raise ValueError(f"{raw!r} is not a date dd/mm/yyyy")
@@ -332,7 +332,15 @@ def parse_deklar(data: bytes, problems: _Problems) -> ParsedFile:
 
     expect("01-01", "01-11 + 01-12 + 01-13 + 01-14 + 01-15 + 01-16", "01-11", "01-12", "01-13", "01-14", "01-15", "01-16")
     expect("01-20", "01-21 + 01-22 + 01-23 + 01-24", "01-21", "01-22", "01-23", "01-24")
-    expect("01-40", "01-41 + 01-42 x 01-33 + 01-43", "01-41", "01-42", "01-33", "01-43", value=lambda c: money(c["01-41"] + c["01-42"] * c["01-33"] + c["01-43"]))
+    expect(
+        "01-40",
+        "01-41 + 01-42 x 01-33 + 01-43",
+        "01-41",
+        "01-42",
+        "01-33",
+        "01-43",
+        value=lambda c: money(c["01-41"] + c["01-42"] * c["01-33"] + c["01-43"]),
+    )
     expect("01-50", "max(01-20 - 01-40, 0)", "01-20", "01-40", value=lambda c: max(c["01-20"] - c["01-40"], ZERO))
     expect("01-60", "max(01-40 - 01-20, 0)", "01-20", "01-40", value=lambda c: max(c["01-40"] - c["01-20"], ZERO))
     for code, parts, limit in (("01-70", ("01-70", "01-71"), "01-50"), ("01-80", ("01-80", "01-81", "01-82"), "01-60")):
@@ -358,7 +366,7 @@ def parse_vies(data: bytes, problems: _Problems, keep: bool = False) -> ParsedFi
         if chr_at:
             continue  # call-off-stock lines: reported once at CHR-02
         rank = order.get(code)
-        if rank is None or rank < last or rank == last and code != "VIR":
+        if rank is None or rank < last or (rank == last and code != "VIR"):
             what = "an unknown record" if rank is None else "out of order"
             problems.add(name, number, "", f"record {code!r} is {what} (the order is VHR, VDR, VTR, TTR, VIR..., CHR)")
             if rank is None or code == "VIR":

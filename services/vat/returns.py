@@ -7,10 +7,10 @@ import io
 import tempfile
 import uuid
 import zipfile
-from datetime import UTC, datetime
-from decimal import Decimal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import BinaryIO
 
 import grpc
@@ -20,7 +20,15 @@ from google.rpc import error_details_pb2
 
 from services.kernel import clients
 from services.kernel.auth import current_caller
-from services.kernel.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, PermissionDenied, ServiceError, Unavailable
+from services.kernel.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    Unavailable,
+)
 from services.vat.builder import Generated, ReturnBuilder
 from services.vat.model import Choices, Company, Filer, ValidationFailed
 from services.vat.store import Store, VatReturn, VatReturnFile
@@ -92,7 +100,9 @@ class Returns:
     def __init__(self, store: Store):
         self.store = store
 
-    async def generate(self, company_id: str, period: str, choices: Choices, given: dict, request_id: str, remaining: float | None) -> Stored:
+    async def generate(
+        self, company_id: str, period: str, choices: Choices, given: dict, request_id: str, remaining: float | None
+    ) -> Stored:
         caller = current_caller()
         if request_id:
             found = await self.store.by_request_id(uuid.UUID(company_id), request_id)

@@ -84,9 +84,7 @@ class Store:
         with a stream of exactly its `size` bytes (read from the start)."""
         async with self.sessions() as session, session.begin():
             # One generation of a company's period at a time, so versions never collide.
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"vat:{row.company_id}:{row.period}"}
-            )
+            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"vat:{row.company_id}:{row.period}"})
             latest = await session.scalar(
                 select(func.max(VatReturn.version)).where(VatReturn.company_id == row.company_id, VatReturn.period == row.period)
             )
@@ -120,7 +118,9 @@ class Store:
             rows = await session.execute(select(VatReturnFile.name, VatReturnFile.content).where(VatReturnFile.return_id == return_id))
             return dict(rows.all())
 
-    async def page(self, company_id: uuid.UUID, period: str, after: tuple[str, int] | None, limit: int) -> list[tuple[VatReturn, list[VatReturnFile]]]:
+    async def page(
+        self, company_id: uuid.UUID, period: str, after: tuple[str, int] | None, limit: int
+    ) -> list[tuple[VatReturn, list[VatReturnFile]]]:
         """Newest period and version first; `after` = (period, version) of the previous page's last row."""
         async with self.sessions() as session:
             query = select(VatReturn).where(VatReturn.company_id == company_id)

@@ -85,7 +85,9 @@ class Checker:
         except Unavailable as exc:
             if cached is None or _now() - cached.checked_at > self.policy.stale_max_age:
                 raise
-            log.warning("VIES unavailable, answering from the cache", extra={"country_code": vat.country_code, "checked_at": cached.checked_at})
+            log.warning(
+                "VIES unavailable, answering from the cache", extra={"country_code": vat.country_code, "checked_at": cached.checked_at}
+            )
             return _from_cache(cached, stale_reason=exc.message)
 
     async def check_approx(self, raw: str, raw_requester: str, trader: Trader, time_remaining: float | None) -> Check:

@@ -131,7 +131,7 @@ def _handler(standin: StandIn):
                 here = f"http://{self.headers.get('host', f'{standin.host}:{standin.port}')}{ENDPOINT}"
                 wsdl = re.sub(r'location="[^"]*"', f'location="{here}"', WSDL.read_text())
                 return self._send(200, "text/xml; charset=utf-8", wsdl)
-            self._send(404, "text/plain", "not found")
+            return self._send(404, "text/plain", "not found")
 
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
@@ -160,12 +160,12 @@ def _handler(standin: StandIn):
             time.sleep(step.get("delay", 0))
             if step.get("drop"):
                 self.close_connection = True
-                return
+                return None
             if "status" in step:
                 return self._send(step["status"], "text/html", step.get("body", ""))
             if "fault" in step:
                 return self._fault(step["fault"])
-            self._send(200, "text/xml; charset=utf-8", _answer(operation, country, number, fields, step))
+            return self._send(200, "text/xml; charset=utf-8", _answer(operation, country, number, fields, step))
 
         def _fault(self, faultstring: str, code: str = "env:Server"):
             envelope = (
@@ -243,7 +243,7 @@ def main() -> None:
     args = parser.parse_args()
     script = json.loads(args.script.read_text()) if args.script else None
     standin = StandIn(args.host, args.port, script).start()
-    print(f"VIES stand-in: BARABA_VIES_URL={standin.url}", flush=True)
+    print(f"VIES stand-in: BARABA_VIES_URL={standin.url}", flush=True)  # noqa: T201 - command-line tool
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -40,9 +40,6 @@ class CheckStore:
         values = {c.name: getattr(row, c.name) for c in CachedCheck.__table__.columns}
         keys = ("country_code", "vat_number")
         statement = insert(CachedCheck).values(values)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}
-        )
+        statement = statement.on_conflict_do_update(index_elements=keys, set_={k: v for k, v in values.items() if k not in keys})
         async with self.sessions.begin() as session:
             await session.execute(statement)
-

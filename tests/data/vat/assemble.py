@@ -64,4 +64,4 @@ if __name__ == "__main__":
     folder = Path(sys.argv[1])
     for source in sorted(folder.glob("*.fields")):
         (folder / f"{source.stem}.TXT").write_bytes(assemble(source))
-        print("wrote", folder / f"{source.stem}.TXT")
+        print("wrote", folder / f"{source.stem}.TXT")  # noqa: T201 - command-line tool
