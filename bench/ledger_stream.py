@@ -20,6 +20,7 @@ from baraba.ledger.v1 import ledger_pb2_grpc as rpc
 from sqlalchemy.engine import make_url
 
 from bench.ledger_common import admin_headers, cpu_seconds, ledger_mesh, new_company, rss_mb
+from services.kernel.auth import SERVICE_HEADER, MeshCredentials
 from services.kernel.settings import database_on
 
 
@@ -64,9 +65,11 @@ async def run(mesh, entries: int) -> None:
         headers = await admin_headers(http)
         company_id, _ = await new_company(http, headers, "Поток ООД")
     await fill(mesh, company_id, entries)
-    metadata = (("authorization", headers["authorization"]),)
+    # StreamVatEntries is internal to the mesh: the bench calls it as the VAT service does.
+    credential = MeshCredentials("bench", mesh.service_env()["BARABA_MESH_SECRET"]).credential()
+    metadata = (("authorization", headers["authorization"]), (SERVICE_HEADER, credential))
     request = pb.StreamVatEntriesRequest(company_id=company_id, period="202503")
-    for target in ("ledger", "edge"):
+    for target in ("ledger",):
         async with grpc.aio.insecure_channel(f"127.0.0.1:{mesh.ports[target]}") as channel:
             stub = rpc.JournalEntryServiceStub(channel)
             before, cpu_before = rss_mb(mesh), cpu_seconds(mesh)["ledger"]

@@ -2,13 +2,16 @@
 server on 127.0.0.1:5432 if it answers, else an embedded one), the services as separate
 processes on free ports, and the real Envoy edge in front of them."""
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
 
+import grpc
 import httpx
 import pytest
 
+from services.kernel.auth import SERVICE_HEADER, MeshCredentials
 from services.mesh import postgres
 from services.mesh.launcher import SERVICES, Mesh, free_port, scratch_mesh
 
@@ -116,3 +119,32 @@ def new_user(http, admin, groups):
 
 def service_log(mesh: Mesh, name: str) -> str:
     return Path(mesh.log_path(name)).read_text(errors="replace")
+
+
+def service_credential(mesh: Mesh, secret: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The metadata a service of the mesh adds to its calls: a credential signed with the mesh
+    secret (or with `secret`, to forge one)."""
+    signer = MeshCredentials("tests", secret or mesh.service_env()["BARABA_MESH_SECRET"])
+    return ((SERVICE_HEADER, signer.credential()),)
+
+
+class _AsService(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    def __init__(self, metadata):
+        self.metadata = metadata
+
+    def _with_credential(self, details):
+        return details._replace(metadata=(*(details.metadata or ()), *self.metadata))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._with_credential(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._with_credential(details), request)
+
+
+@contextlib.contextmanager
+def service_channel(mesh: Mesh, target: str):
+    """A channel to `target` ("ledger", "edge", ...) carrying the mesh's service credential on
+    every call, as another service of the mesh calls it."""
+    with grpc.insecure_channel(f"127.0.0.1:{mesh.ports[target]}") as channel:
+        yield grpc.intercept_channel(channel, _AsService(service_credential(mesh)))

@@ -67,6 +67,19 @@ def test_every_rpc_declares_who_may_call_it_and_its_rules_are_checkable(service,
     validation.check_supported(method.input_type)
 
 
+def test_an_rpc_without_a_rest_route_is_internal_to_the_mesh():
+    """gRPC-only RPCs are what services call on each other: each must be declared internal (the
+    edge refuses it, the service wants the mesh credential), and an internal RPC has no REST
+    route. A new service-only RPC cannot be left reachable from outside by forgetting it."""
+    from baraba.access.v1 import access_pb2
+    from google.api import annotations_pb2
+
+    for _service, method in _methods():
+        options = method.GetOptions()
+        has_route = bool(options.Extensions[annotations_pb2.http].WhichOneof("pattern"))
+        assert has_route != options.Extensions[access_pb2.access].internal, method.full_name
+
+
 def test_permission_names_match_the_group_flags():
     from baraba.access.v1 import access_pb2
     from baraba.identity.v1 import identity_pb2
@@ -86,3 +99,5 @@ def test_envoy_accepts_the_rendered_config(tmp_path):
     text = config.read_text()
     assert '"path": "/api/auth/login"' in text and '"path": "/baraba.identity.v1.AuthService/Login"' in text
     assert '"path": "/api/users"' not in text  # not public: needs a token at the edge
+    # internal to the mesh: refused at the edge
+    assert '{"match": {"path": "/baraba.identity.v1.CompanyAccessService/ClaimCompany"}, "direct_response": {"status": 403' in text

@@ -32,7 +32,8 @@ def test_the_edge_reaches_the_reflection_server():
 
 def test_secrets_have_no_defaults():
     text = (ROOT / "docker-compose.yml").read_text()
-    for secret in ("POSTGRES_PASSWORD", "BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE", "BARABA_SEALING_KEY"):
+    secrets = ("POSTGRES_PASSWORD", "BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE", "BARABA_SEALING_KEY", "BARABA_MESH_SECRET")
+    for secret in secrets:
         assert f"${{{secret}:?" in text
         assert f"${{{secret}:-" not in text
     assert COMPOSE["services"]["identity"]["environment"]["BARABA_ENV"] == "${BARABA_ENV:-production}"

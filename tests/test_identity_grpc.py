@@ -17,7 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from services.mesh.launcher import SERVICES
-from tests.conftest import ADMIN, ADMIN_PASSWORD, bearer, login
+from tests.conftest import ADMIN, ADMIN_PASSWORD, bearer, login, service_channel
 
 GRPCURL = str(Path(sys.executable).parent / "grpcurl")
 IDENTITY_SERVICES = {
@@ -115,10 +115,16 @@ def test_invalid_argument_carries_field_violations(identity_channel):
     assert [(v.field, v.description) for v in bad_request.field_violations] == [("id", "must be a UUID")]
 
 
-def test_company_access_check_and_claim_for_services(identity_channel, http, new_user):
+@pytest.fixture(scope="module")
+def identity_as_service(mesh):
+    with service_channel(mesh, "identity") as channel:
+        yield channel
+
+
+def test_company_access_check_and_claim_for_services(identity_as_service, http, new_user):
     """What the ledger does when a user creates a company and when it checks access."""
     user, password = new_user("accountants")
-    stub = rpc.CompanyAccessServiceStub(identity_channel)
+    stub = rpc.CompanyAccessServiceStub(identity_as_service)
     company = str(uuid.uuid4())
     token = login(http, user["username"], password)["token"]
     assert not stub.CheckCompanyAccess(pb.CheckCompanyAccessRequest(company_id=company), metadata=auth(token)).allowed

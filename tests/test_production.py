@@ -6,6 +6,8 @@ import sys
 
 from tests.conftest import ADMIN_PASSWORD, KEY_PASSPHRASE, service_log
 
+MESH_SECRET = "a-mesh-secret-of-at-least-32-characters"
+
 
 def start(service: str, **env: str) -> subprocess.CompletedProcess:
     """Starts a service with only `env` set (its database unreachable) and waits for it to exit."""
@@ -23,14 +25,25 @@ def start_identity(**env: str) -> subprocess.CompletedProcess:
     return start("identity", **env)
 
 
+def test_production_refuses_to_start_without_a_mesh_secret():
+    for service in ("identity", "ledger"):
+        done = start(service, BARABA_ENV="production")
+        assert done.returncode == 2
+        assert "BARABA_MESH_SECRET must be set" in done.stderr
+    done = start("ledger", BARABA_ENV="production", BARABA_MESH_SECRET="tiny-secret")
+    assert done.returncode == 2 and "at least 32 characters" in done.stderr and "tiny-secret" not in done.stderr
+
+
 def test_production_refuses_to_start_without_a_key_passphrase():
-    done = start_identity(BARABA_ENV="production", BARABA_ADMIN_PASSWORD="a-long-and-strong-one")
+    done = start_identity(BARABA_ENV="production", BARABA_ADMIN_PASSWORD="a-long-and-strong-one", BARABA_MESH_SECRET=MESH_SECRET)
     assert done.returncode == 2
     assert "BARABA_IDENTITY_KEY_PASSPHRASE must be set" in done.stderr
 
 
 def test_production_refuses_a_default_admin_password():
-    done = start_identity(BARABA_ENV="production", BARABA_ADMIN_PASSWORD="admin123", BARABA_IDENTITY_KEY_PASSPHRASE="x" * 20)
+    done = start_identity(
+        BARABA_ENV="production", BARABA_ADMIN_PASSWORD="admin123", BARABA_IDENTITY_KEY_PASSPHRASE="x" * 20, BARABA_MESH_SECRET=MESH_SECRET
+    )
     assert done.returncode == 2
     assert "too weak" in done.stderr
     assert "admin123" not in done.stderr
@@ -53,5 +66,5 @@ def test_secrets_never_reach_the_logs(mesh, http, admin):
 
 
 def test_the_scanner_refuses_production_without_a_sealing_key():
-    done = start("scanner", BARABA_ENV="production")
+    done = start("scanner", BARABA_ENV="production", BARABA_MESH_SECRET=MESH_SECRET)
     assert done.returncode == 2 and "BARABA_SEALING_KEY must be set" in done.stderr

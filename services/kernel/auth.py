@@ -1,8 +1,14 @@
-"""Access-token verification, the same in every service.
+"""Access-token verification, the same in every service, and the mesh's service credential.
 
 Identity signs access tokens (JWT, EdDSA, with a `kid`) and publishes the public keys as a
 JWKS. Every service verifies tokens itself with those keys; only an unknown `kid` (a key
 rotated in since the last fetch) makes it ask identity again.
+
+A service proves it is part of the mesh with a service credential: a short-lived JWT (HS256,
+audience "baraba-mesh") signed with the mesh secret every service is given
+(BARABA_MESH_SECRET), sent as `x-baraba-service` on every call to another service. RPCs the
+contract marks `internal` need it; a user's token can never stand in for it (another key,
+algorithm, audience and header), and the edge never forwards it from outside.
 """
 
 import asyncio
@@ -15,11 +21,17 @@ from typing import Protocol
 
 import jwt
 
-from services.kernel.errors import Unauthenticated
+from services.kernel.errors import PermissionDenied, Unauthenticated
 
 ISSUER = "baraba-identity"
 AUDIENCE = "baraba"
 ALGORITHM = "EdDSA"
+
+SERVICE_HEADER = "x-baraba-service"
+SERVICE_AUDIENCE = "baraba-mesh"
+SERVICE_ALGORITHM = "HS256"
+SERVICE_CREDENTIAL_TTL = 120  # seconds; re-signed when half of it is left
+MESH_SECRET_MIN_LENGTH = 32
 
 log = logging.getLogger(__name__)
 
@@ -133,3 +145,61 @@ class JwksKeySource:
             log.warning("could not fetch identity's public keys: %s", exc)
             return
         self._keys = {k["kid"]: jwt.PyJWK(k).key for k in json.loads(body.data)["keys"]}
+
+
+class MeshCredentials:
+    """Signs this service's credential for calls to other services and verifies the
+    credentials of callers. Both are cached: signing once a minute, verifying once per
+    credential."""
+
+    def __init__(self, service: str, secret: str):
+        self.service = service
+        self._secret = secret.encode()
+        self._signed: tuple[str, float] = ("", 0.0)
+        self._verified: dict[str, tuple[str, float]] = {}
+
+    def credential(self) -> str:
+        token, renew_at = self._signed
+        now = time.time()
+        if now >= renew_at:
+            claims = {"iss": self.service, "aud": SERVICE_AUDIENCE, "iat": int(now), "exp": int(now) + SERVICE_CREDENTIAL_TTL}
+            token = jwt.encode(claims, self._secret, algorithm=SERVICE_ALGORITHM)
+            self._signed = (token, now + SERVICE_CREDENTIAL_TTL / 2)
+        return token
+
+    def verify(self, credential: str) -> str:
+        """The calling service's name; PERMISSION_DENIED unless the credential is the mesh's."""
+        remembered = self._verified.get(credential)
+        if remembered is not None and remembered[1] > time.time():
+            return remembered[0]
+        refused = PermissionDenied("this RPC is internal to the mesh: only its services may call it", reason="INTERNAL_RPC")
+        if not credential:
+            raise refused
+        try:
+            claims = jwt.decode(
+                credential,
+                self._secret,
+                algorithms=[SERVICE_ALGORITHM],
+                audience=SERVICE_AUDIENCE,
+                options={"require": ["exp", "iat", "iss"]},
+            )
+        except jwt.PyJWTError:
+            raise refused from None
+        if len(self._verified) >= 1024:
+            self._verified.clear()
+        self._verified[credential] = (claims["iss"], float(claims["exp"]))
+        return claims["iss"]
+
+
+_mesh: MeshCredentials | None = None
+
+
+def configure_mesh(service: str, secret: str) -> MeshCredentials:
+    """Called once at start-up with the mesh secret (settings.require_secret)."""
+    global _mesh
+    _mesh = MeshCredentials(service, secret)
+    return _mesh
+
+
+def mesh_credentials() -> MeshCredentials | None:
+    return _mesh

@@ -1,12 +1,13 @@
 """Typed stubs for calling other services. One channel per target per process, with a
 deadline on every call (the caller's remaining time, capped), retries of UNAVAILABLE with
-backoff through the gRPC service config, and the caller's token and request id forwarded."""
+backoff through the gRPC service config, the caller's token and request id forwarded, and
+this service's mesh credential (which internal RPCs require) sent along."""
 
 import json
 
 import grpc
 
-from services.kernel.auth import caller_var
+from services.kernel.auth import SERVICE_HEADER, caller_var, mesh_credentials
 from services.kernel.logs import request_id_var
 from services.kernel.settings import service_addr
 
@@ -58,6 +59,8 @@ def call_options(timeout: float = DEFAULT_TIMEOUT, remaining: float | None = Non
         metadata.append(("authorization", f"Bearer {caller.token}"))
     if request_id := request_id_var.get():
         metadata.append(("x-request-id", request_id))
+    if mesh := mesh_credentials():
+        metadata.append((SERVICE_HEADER, mesh.credential()))
     return {"metadata": tuple(metadata), "timeout": min(timeout, remaining) if remaining else timeout}
 
 

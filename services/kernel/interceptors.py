@@ -4,8 +4,9 @@
    go into context variables, so every log line of the request carries them;
    A request whose bytes do not decode (bad UTF-8 in a string field, a corrupt wire format)
    reaches the pipeline as Undecodable and is refused as bad input before anything else;
-2. access: the RPC's AccessRule from the contract decides whether a token is needed and which
-   permission; the token is verified and the Caller is made available to the servicer;
+2. access: the RPC's AccessRule from the contract decides whether the mesh's service credential
+   is needed (internal RPCs), whether a token is needed and which permission; the token is
+   verified and the Caller is made available to the servicer;
 3. validation: the request is checked against its `validate.rules`;
 4. errors: ServiceError becomes its rich status; anything unexpected becomes INTERNAL with
    a generic message while the traceback goes to the log;
@@ -26,7 +27,7 @@ from grpc_status import rpc_status
 from sqlalchemy.exc import DBAPIError
 
 from services.kernel import metrics, validation
-from services.kernel.auth import Caller, TokenVerifier, caller_var
+from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
 from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
 
@@ -148,6 +149,8 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
     async def _admit(self, request, rule: access_pb2.AccessRule, metadata: dict) -> None:
         if isinstance(request, Undecodable):
             raise InvalidArgument(request.violation)
+        if rule.internal:
+            self._authenticate_service(metadata)
         if not rule.public:
             caller = await self._authenticate(metadata)
             caller_var.set(caller)
@@ -155,6 +158,13 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
                 raise PermissionDenied(f"this needs the '{name}' permission", metadata={"permission": name})
         if violations := validation.validate(request):
             raise InvalidArgument(violations)
+
+    @staticmethod
+    def _authenticate_service(metadata: dict) -> None:
+        mesh = mesh_credentials()
+        if mesh is None:  # a server started without the mesh secret admits no internal call
+            raise PermissionDenied("this RPC is internal to the mesh: only its services may call it", reason="INTERNAL_RPC")
+        mesh.verify(metadata.get(SERVICE_HEADER, ""))
 
     async def _authenticate(self, metadata: dict) -> Caller:
         header = metadata.get("authorization", "")

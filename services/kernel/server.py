@@ -24,13 +24,16 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from services.kernel import logs, metrics, validation
-from services.kernel.auth import TokenVerifier
+from services.kernel.auth import MESH_SECRET_MIN_LENGTH, TokenVerifier, configure_mesh
 from services.kernel.interceptors import MeshInterceptor, access_rule
 from services.kernel.settings import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 5.0
+# Only for a service started by hand in development; the launcher gives every mesh a random
+# secret, and production refuses to start without one.
+DEVELOPMENT_MESH_SECRET = "development-only-mesh-secret-never-in-production"
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 
@@ -103,6 +106,10 @@ def run_service(name: str, build: Callable[[Settings], Awaitable[MeshServer]]) -
     """Entry point of a service process: settings, logs, build, serve until SIGTERM."""
     try:
         settings = Settings.load(name)
+        secret = settings.require_secret("BARABA_MESH_SECRET", DEVELOPMENT_MESH_SECRET)
+        if len(secret) < MESH_SECRET_MIN_LENGTH:
+            raise ConfigError(f"BARABA_MESH_SECRET must have at least {MESH_SECRET_MIN_LENGTH} characters")
+        configure_mesh(name, secret)
     except ConfigError as exc:
         print(f"{name}: {exc}", file=sys.stderr)  # noqa: T201 - logging is not configured yet
         sys.exit(2)

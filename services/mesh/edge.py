@@ -2,8 +2,9 @@
 
 What depends on the services is derived, not written by hand: a route and a health-checked
 cluster per service, the gRPC services the transcoder serves (everything in the package
-baraba.<service>.v1), and the routes that need no token (the RPCs whose contract declares
-(baraba.access.v1.access) = {public: true}, in REST and native gRPC form).
+baraba.<service>.v1), the routes that need no token (the RPCs whose contract declares
+(baraba.access.v1.access) = {public: true}, in REST and native gRPC form) and the RPCs the edge
+refuses (those declaring {internal: true}: only services of the mesh call them).
 
     python -m services.mesh.edge OUT.yaml   # every service, addresses from BARABA_<SERVICE>_ADDR
 """
@@ -65,6 +66,21 @@ def public_paths(service: str) -> list[str]:
     return paths
 
 
+def internal_paths(service: str) -> list[str]:
+    """The native gRPC paths of the RPCs only other services may call. They have no REST route
+    (a contract giving one is refused here), so refusing these paths closes them at the edge."""
+    paths = []
+    for grpc_service in grpc_services(service):
+        for method in grpc_service.methods:
+            options = method.GetOptions()
+            if not options.Extensions[access_pb2.access].internal:
+                continue
+            if options.Extensions[annotations_pb2.http].WhichOneof("pattern"):
+                raise ValueError(f"internal RPC {method.full_name} has a REST route; internal RPCs must have none")
+            paths.append(f"/{grpc_service.full_name}/{method.name}")
+    return paths
+
+
 def _cluster(name: str, addr: str) -> dict:
     host, _, port = addr.rpartition(":")
     return {
@@ -99,7 +115,9 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
     service to host:port."""
     services = [name for name in addrs if name not in ("edge", "reflection")]
     edge_host, _, edge_port = addrs["edge"].rpartition(":")
-    routes = [
+    refused = {"status": 403, "body": {"inline_string": "this RPC is internal to the mesh"}}
+    routes = [{"match": {"path": path}, "direct_response": refused} for name in services for path in internal_paths(name)]
+    routes += [
         {"match": {"prefix": f"/baraba.{name}.v1."}, "route": {"cluster": name, "timeout": ROUTE_TIMEOUT.get(name, "15s")}}
         for name in services
     ]

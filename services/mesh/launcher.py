@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -47,10 +48,14 @@ class Mesh:
     database_prefix: str = "baraba_"
     env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Signs the credential services show each other (internal RPCs); a fresh one per mesh
+    # unless BARABA_MESH_SECRET is given.
+    mesh_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def service_env(self) -> dict[str, str]:
         values = {k: v for k, v in os.environ.items() if not k.startswith("BARABA_")}
         values.update(self.env)
+        values.setdefault("BARABA_MESH_SECRET", self.mesh_secret)
         for name, port in self.ports.items():
             if name.endswith("_metrics"):
                 values[f"BARABA_{name.upper()}_PORT"] = str(port)
