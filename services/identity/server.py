@@ -10,9 +10,12 @@ BARABA_ALLOW_REGISTRATION        "true"/"false" (default: true in development, f
 
 from baraba.identity.v1 import identity_pb2
 
-from services.identity.accounts import Accounts, IdentityVerifier, Policy
+from services.identity.grants import CompanyGrants
+from services.identity.groups import Groups
 from services.identity.security import Keystore
 from services.identity.service import AuthServicer, CompanyAccessServicer, UserGroupServicer, UserServicer
+from services.identity.sessions import IdentityVerifier, Policy, Sessions
+from services.identity.users import Users
 from services.kernel import db
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import ConfigError, Settings, env
@@ -40,18 +43,19 @@ async def build(settings: Settings) -> MeshServer:
     engine = db.create_engine(settings.database_url)
     keys = Keystore(passphrase)
     await keys.load(db.session_factory(engine))
-    accounts = Accounts(db.session_factory(engine), keys, load_policy(settings))
+    factory = db.session_factory(engine)
+    sessions, users = Sessions(factory, keys, load_policy(settings)), Users(factory)
     try:
-        await accounts.bootstrap_admin(env("BARABA_ADMIN_USERNAME", "admin"), admin_password)
+        await users.bootstrap_admin(env("BARABA_ADMIN_USERNAME", "admin"), admin_password)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 
-    server = MeshServer(settings, IdentityVerifier(keys, accounts))
+    server = MeshServer(settings, IdentityVerifier(keys, sessions))
     services = identity_pb2.DESCRIPTOR.services_by_name
-    server.add(services["AuthService"], AuthServicer(accounts))
-    server.add(services["UserService"], UserServicer(accounts))
-    server.add(services["UserGroupService"], UserGroupServicer(accounts))
-    server.add(services["CompanyAccessService"], CompanyAccessServicer(accounts))
+    server.add(services["AuthService"], AuthServicer(sessions, users, keys))
+    server.add(services["UserService"], UserServicer(users))
+    server.add(services["UserGroupService"], UserGroupServicer(Groups(factory)))
+    server.add(services["CompanyAccessService"], CompanyAccessServicer(CompanyGrants(factory)))
     server.on_stop(engine.dispose)
     return server
 

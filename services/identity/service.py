@@ -1,4 +1,4 @@
-"""Identity's servicers: proto <-> Accounts, nothing else."""
+"""Identity's servicers: proto <-> the aggregates (sessions, users, groups, grants), nothing else."""
 
 import json
 
@@ -7,8 +7,12 @@ from baraba.identity.v1 import identity_pb2_grpc as rpc
 from google.api import httpbody_pb2
 from google.protobuf import empty_pb2
 
-from services.identity.accounts import Accounts, SignIn, permission_flags
+from services.identity.grants import CompanyGrants
+from services.identity.groups import Groups, permission_flags
+from services.identity.security import Keystore
+from services.identity.sessions import Sessions, SignIn
 from services.identity.store import PERMISSION_FLAGS, CompanyAccess, Group, User
+from services.identity.users import Users
 from services.kernel.auth import current_caller
 from services.kernel.fields import timestamp
 
@@ -71,48 +75,50 @@ def _present(request, *names: str) -> dict:
 
 
 class AuthServicer(rpc.AuthServiceServicer):
-    def __init__(self, accounts: Accounts):
-        self.accounts = accounts
+    def __init__(self, sessions: Sessions, users: Users, keys: Keystore):
+        self.sessions = sessions
+        self.users = users
+        self.keys = keys
 
     async def Login(self, request, context):
-        return sign_in_message(await self.accounts.login(request.username, request.password))
+        return sign_in_message(await self.sessions.login(request.username, request.password))
 
     async def Register(self, request, context):
-        sign_in = await self.accounts.register(request.username, request.email, request.password, request.first_name, request.last_name)
+        sign_in = await self.sessions.register(request.username, request.email, request.password, request.first_name, request.last_name)
         return sign_in_message(sign_in)
 
     async def RefreshToken(self, request, context):
-        return sign_in_message(await self.accounts.refresh(request.refresh_token))
+        return sign_in_message(await self.sessions.refresh(request.refresh_token))
 
     async def Logout(self, request, context):
-        await self.accounts.logout(current_caller())
+        await self.sessions.logout(current_caller())
         return empty_pb2.Empty()
 
     async def GetMe(self, request, context):
-        return user_message(await self.accounts.get_user(current_caller().user_id))
+        return user_message(await self.users.get(current_caller().user_id))
 
     async def UpdateProfile(self, request, context):
         changes = _present(request, "email", "first_name", "last_name")
-        return user_message(await self.accounts.update_profile(current_caller(), changes))
+        return user_message(await self.users.update_profile(current_caller(), changes))
 
     async def ChangePassword(self, request, context):
-        await self.accounts.change_password(current_caller(), request.current_password, request.new_password)
+        await self.sessions.change_password(current_caller(), request.current_password, request.new_password)
         return empty_pb2.Empty()
 
     async def GetJwks(self, request, context):
-        return httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(self.accounts.keys.jwks()).encode())
+        return httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(self.keys.jwks()).encode())
 
 
 class UserServicer(rpc.UserServiceServicer):
-    def __init__(self, accounts: Accounts):
-        self.accounts = accounts
+    def __init__(self, users: Users):
+        self.users = users
 
     async def ListUsers(self, request, context):
-        users, next_token, total = await self.accounts.list_users(request.page_size, request.page_token)
+        users, next_token, total = await self.users.list(request.page_size, request.page_token)
         return pb.ListUsersResponse(users=[user_message(u) for u in users], next_page_token=next_token, total_size=total)
 
     async def GetUser(self, request, context):
-        return user_message(await self.accounts.get_user(request.id))
+        return user_message(await self.users.get(request.id))
 
     async def CreateUser(self, request, context):
         fields = {
@@ -123,76 +129,76 @@ class UserServicer(rpc.UserServiceServicer):
             "group_id": request.group_id,
             "is_active": request.is_active if request.HasField("is_active") else True,
         }
-        return user_message(await self.accounts.create_user(fields, request.password))
+        return user_message(await self.users.create(fields, request.password))
 
     async def UpdateUser(self, request, context):
         changes = _present(request, "username", "email", "first_name", "last_name", "group_id", "is_active")
-        return user_message(await self.accounts.update_user(current_caller(), request.id, changes))
+        return user_message(await self.users.update(current_caller(), request.id, changes))
 
     async def DeleteUser(self, request, context):
-        await self.accounts.delete_user(current_caller(), request.id)
+        await self.users.delete(current_caller(), request.id)
         return empty_pb2.Empty()
 
     async def ResetUserPassword(self, request, context):
-        await self.accounts.reset_password(request.id, request.new_password)
+        await self.users.reset_password(request.id, request.new_password)
         return empty_pb2.Empty()
 
 
 class UserGroupServicer(rpc.UserGroupServiceServicer):
-    def __init__(self, accounts: Accounts):
-        self.accounts = accounts
+    def __init__(self, groups: Groups):
+        self.groups = groups
 
     async def ListUserGroups(self, request, context):
-        groups = await self.accounts.list_groups()
+        groups = await self.groups.list()
         return pb.ListUserGroupsResponse(user_groups=[group_message(g, n) for g, n in groups])
 
     async def GetUserGroup(self, request, context):
-        return group_message(*await self.accounts.get_group(request.id))
+        return group_message(*await self.groups.get(request.id))
 
     async def CreateUserGroup(self, request, context):
-        group = await self.accounts.create_group(request.name, request.description, permission_flags(request.permissions))
+        group = await self.groups.create(request.name, request.description, permission_flags(request.permissions))
         return group_message(group, 0)
 
     async def UpdateUserGroup(self, request, context):
         changes = _present(request, "name", "description")
         if request.HasField("permissions"):
             changes.update(permission_flags(request.permissions))
-        return group_message(*await self.accounts.update_group(request.id, changes))
+        return group_message(*await self.groups.update(request.id, changes))
 
     async def DeleteUserGroup(self, request, context):
-        await self.accounts.delete_group(request.id)
+        await self.groups.delete(request.id)
         return empty_pb2.Empty()
 
 
 class CompanyAccessServicer(rpc.CompanyAccessServiceServicer):
-    def __init__(self, accounts: Accounts):
-        self.accounts = accounts
+    def __init__(self, grants: CompanyGrants):
+        self.grants = grants
 
     async def ListCompanyAccess(self, request, context):
-        grants = await self.accounts.list_grants(request.user_id, request.company_id)
+        grants = await self.grants.list(request.user_id, request.company_id)
         return pb.ListCompanyAccessResponse(grants=[grant_message(g) for g in grants])
 
     async def GrantCompanyAccess(self, request, context):
-        return grant_message(await self.accounts.grant(request.user_id, request.company_id, request.is_default))
+        return grant_message(await self.grants.grant(request.user_id, request.company_id, request.is_default))
 
     async def RevokeCompanyAccess(self, request, context):
-        await self.accounts.revoke(request.id)
+        await self.grants.revoke(request.id)
         return empty_pb2.Empty()
 
     async def ListMyCompanies(self, request, context):
-        grants = await self.accounts.list_grants(user_id=current_caller().user_id)
+        grants = await self.grants.list(user_id=current_caller().user_id)
         return pb.ListCompanyAccessResponse(grants=[grant_message(g) for g in grants])
 
     async def SetDefaultCompany(self, request, context):
-        grant = await self.accounts.set_default(current_caller(), request.id)
+        grant = await self.grants.set_default(current_caller(), request.id)
         return grant_message(grant)
 
     async def CheckCompanyAccess(self, request, context):
-        return pb.CheckCompanyAccessResponse(allowed=await self.accounts.has_access(current_caller(), request.company_id))
+        return pb.CheckCompanyAccessResponse(allowed=await self.grants.has_access(current_caller(), request.company_id))
 
     async def ClaimCompany(self, request, context):
-        return grant_message(await self.accounts.claim(current_caller(), request.company_id))
+        return grant_message(await self.grants.claim(current_caller(), request.company_id))
 
     async def ReleaseCompany(self, request, context):
-        await self.accounts.release(current_caller(), request.company_id)
+        await self.grants.release(current_caller(), request.company_id)
         return empty_pb2.Empty()

@@ -1,0 +1,176 @@
+"""Signing in and out: sessions, their rotating refresh tokens, the access tokens issued for
+them, self-registration and the caller's own password."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.identity import security
+from services.identity.records import flush_unique, now, revoke_sessions
+from services.identity.store import Group, LoginThrottle, RefreshToken, Session, User
+from services.kernel.auth import Caller, TokenVerifier
+from services.kernel.errors import FailedPrecondition, InvalidArgument, ResourceExhausted, Unauthenticated
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Policy:
+    access_ttl_seconds: int = 900
+    refresh_ttl_days: int = 30
+    lock_after_failures: int = 5
+    lock_minutes: int = 15
+    allow_registration: bool = True
+    default_group: str = "viewers"
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+class Sessions:
+    def __init__(self, sessions: async_sessionmaker, keys: security.Keystore, policy: Policy):
+        self.sessions = sessions
+        self.keys = keys
+        self.policy = policy
+
+    async def login(self, username: str, password: str) -> SignIn:
+        key = username.lower()
+        async with self.sessions() as db:
+            throttle = await db.get(LoginThrottle, key)
+            if throttle and throttle.locked_until and throttle.locked_until > now():
+                minutes = max(1, round((throttle.locked_until - now()).total_seconds() / 60))
+                raise ResourceExhausted(
+                    f"too many failed sign-ins for this username; try again in {minutes} minute(s)",
+                    reason="LOGIN_LOCKED",
+                )
+            user = await db.scalar(select(User).where(func.lower(User.username) == key))
+            usable = user is not None and user.is_active
+            if not await security.verify_password(user.password_hash if usable else None, password):
+                await self._record_failure(db, key)
+                raise Unauthenticated("invalid username or password", reason="INVALID_CREDENTIALS")
+            await db.execute(delete(LoginThrottle).where(LoginThrottle.username_key == key))
+            return await self._start_session(db, user)
+
+    async def _record_failure(self, db: AsyncSession, key: str) -> None:
+        failures = await db.scalar(
+            insert(LoginThrottle)
+            .values(username_key=key, failures=1)
+            .on_conflict_do_update(
+                index_elements=[LoginThrottle.username_key], set_={"failures": LoginThrottle.failures + 1, "updated_at": func.now()}
+            )
+            .returning(LoginThrottle.failures)
+        )
+        if failures >= self.policy.lock_after_failures:
+            await db.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.username_key == key)
+                .values(failures=0, locked_until=now() + timedelta(minutes=self.policy.lock_minutes))
+            )
+        await db.commit()
+
+    async def register(self, username: str, email: str, password: str, first_name: str, last_name: str) -> SignIn:
+        if not self.policy.allow_registration:
+            raise FailedPrecondition("self-registration is switched off; ask an administrator for an account")
+        async with self.sessions() as db:
+            group = await db.scalar(select(Group).where(Group.name == self.policy.default_group))
+            if group is None:
+                raise FailedPrecondition(f"the default group {self.policy.default_group!r} does not exist")
+            user = User(username=username, email=email, first_name=first_name, last_name=last_name, group_id=group.id)
+            user.password_hash = await security.hash_password(password)
+            db.add(user)
+            await flush_unique(db)
+            return await self._start_session(db, user)
+
+    async def refresh(self, refresh_token: str) -> SignIn:
+        async with self.sessions() as db:
+            row = await db.scalar(
+                select(RefreshToken).where(RefreshToken.token_hash == security.token_hash(refresh_token)).with_for_update()
+            )
+            if row is None:
+                raise Unauthenticated("refresh token is not valid; sign in again", reason="REFRESH_INVALID")
+            session = await db.get(Session, row.session_id, with_for_update=True)
+            if session.revoked_at is not None or session.expires_at <= now():
+                raise Unauthenticated("this session has ended; sign in again", reason="SESSION_ENDED")
+            if row.used_at is not None:
+                # A spent token presented again means it was copied: end the session for everyone.
+                session.revoked_at, session.revoked_reason = now(), "refresh token reused"
+                await db.commit()
+                log.warning("refresh token reuse; session revoked", extra={"session_id": str(session.id)})
+                raise Unauthenticated(
+                    "this refresh token was already used; the session has been ended, sign in again",
+                    reason="REFRESH_REUSED",
+                )
+            user = await db.get(User, session.user_id)
+            if not user.is_active:
+                raise Unauthenticated("this account is disabled", reason="ACCOUNT_DISABLED")
+            row.used_at = now()
+            return await self._issue(db, user, session)
+
+    async def logout(self, caller: Caller) -> None:
+        async with self.sessions.begin() as db:
+            await db.execute(
+                update(Session)
+                .where(Session.id == uuid.UUID(caller.session_id), Session.revoked_at.is_(None))
+                .values(revoked_at=now(), revoked_reason="logout")
+            )
+
+    async def _start_session(self, db: AsyncSession, user: User) -> SignIn:
+        session = Session(user_id=user.id, expires_at=now() + timedelta(days=self.policy.refresh_ttl_days))
+        db.add(session)
+        await db.flush()
+        return await self._issue(db, user, session)
+
+    async def _issue(self, db: AsyncSession, user: User, session: Session) -> SignIn:
+        refresh, refresh_hash = security.new_refresh_token()
+        db.add(RefreshToken(token_hash=refresh_hash, session_id=session.id))
+        await db.commit()
+        await db.refresh(user, ["group"])
+        ttl = self.policy.access_ttl_seconds
+        token = self.keys.access_token(user.id, user.username, user.group.permissions(), session.id, ttl)
+        return SignIn(user=user, access_token=token, refresh_token=refresh, expires_in=ttl)
+
+    async def current_caller(self, caller: Caller) -> Caller:
+        """The caller with the permissions they have now; refused when their session or
+        account has ended since the token was issued."""
+        async with self.sessions() as db:
+            query = select(Session, User).join(User, User.id == Session.user_id).where(Session.id == uuid.UUID(caller.session_id))
+            row = (await db.execute(query)).first()
+        if row is None or row.Session.revoked_at is not None or not row.User.is_active:
+            raise Unauthenticated("your session has ended; sign in again", reason="SESSION_ENDED")
+        return Caller(
+            user_id=caller.user_id,
+            username=row.User.username,
+            permissions=frozenset(row.User.group.permissions()),
+            session_id=caller.session_id,
+            token=caller.token,
+        )
+
+    async def change_password(self, caller: Caller, current: str, new: str) -> None:
+        async with self.sessions.begin() as db:
+            user = await db.get(User, uuid.UUID(caller.user_id), with_for_update={"of": User})
+            if not await security.verify_password(user.password_hash, current):
+                raise InvalidArgument.field("current_password", "is not your current password")
+            user.password_hash = await security.hash_password(new)
+            await revoke_sessions(db, user.id, "password changed", keep=uuid.UUID(caller.session_id))
+
+
+class IdentityVerifier(TokenVerifier):
+    """Identity checks tokens against its own records too: a signed-out session, a disabled
+    account or a changed group takes effect on identity's RPCs at once."""
+
+    def __init__(self, keys: security.Keystore, sessions: Sessions):
+        super().__init__(keys)
+        self.sessions = sessions
+
+    async def verify(self, token: str) -> Caller:
+        return await self.sessions.current_caller(await super().verify(token))
