@@ -1,49 +1,92 @@
-"""Scanner recognition: speed per page (text layer, OCR at 300 dpi) and accuracy per field
-over the generated invoice set (text PDFs, PNG / JPEG scans and image-only PDFs).
+"""Scanner recognition over the evaluation corpus (tests/invoice_corpus): accuracy per field and
+per layout family, for the held-out and the tuning part apart, as text PDFs and as 300 and
+200 dpi scans; line items; wrong values the recogniser was sure of; time per page.
 
-    .venv/bin/python -m bench.scanner_recognition
+    .venv/bin/python -m bench.scanner_recognition                       # everything (OCR: long)
+    .venv/bin/python -m bench.scanner_recognition --variants text       # text PDFs only
+    .venv/bin/python -m bench.scanner_recognition --part held_out --variants 300,200 --seeds 3
+
+The first run renders and caches the files (BARABA_CORPUS_CACHE, ~/.cache by default).
 """
 
+import argparse
 import asyncio
 import statistics
 import time
 from collections import defaultdict
 
+import pypdfium2
+
 from services.scanner import reading
 from services.scanner.extraction import extract
-from tests.scanner_invoices import render_image, render_pdf, sample_invoices, scanned_pdf
+from tests.invoice_corpus import FAMILIES, SEEDS, corpus, part_of, scan, text_pdf
+from tests.invoice_corpus.scoring import Score
 
-VARIANTS = {
-    "text PDF": lambda pdf: pdf,
-    "PNG 300 dpi": lambda pdf: render_image(pdf, "PNG"),
-    "JPEG 300 dpi": lambda pdf: render_image(pdf, "JPEG"),
-    "scanned PDF": scanned_pdf,
-}
+VARIANTS = {"text": text_pdf, "300": lambda inv: scan(inv, 300), "200": lambda inv: scan(inv, 200)}
 
 
-async def main() -> None:
-    invoices = sample_invoices()
-    right: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    times: dict[str, list[float]] = defaultdict(list)
-    for variant, make in VARIANTS.items():
+def pages_of(inv) -> int:
+    return len(pypdfium2.PdfDocument(text_pdf(inv)))
+
+
+def table(title: str, scores: dict[str, Score], variants: list[str]) -> None:
+    print(f"\n{title}")
+    print(f"  {'':22s}" + "".join(f"{v:>10s}" for v in variants))
+    first = next(iter(scores.values()))
+    for name in first.seen:
+        print(f"  {name:22s}" + "".join(f"{scores[v].field(name) * 100:>9.1f}%" for v in variants))
+    print(f"  {'ALL FIELDS':22s}" + "".join(f"{scores[v].fields() * 100:>9.1f}%" for v in variants))
+    print(f"  {'line items':22s}" + "".join(f"{scores[v].items() * 100:>9.1f}%" for v in variants))
+    print(f"  {'sure but wrong':22s}" + "".join(f"{len(scores[v].sure_but_wrong):>10d}" for v in variants))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--part", default="both", choices=("both", "held_out", "tuning"))
+    parser.add_argument("--variants", default="text,300,200")
+    parser.add_argument("--seeds", type=int, default=SEEDS, help="the first N seeds of each part of each family")
+    parser.add_argument("--families", default="")
+    parser.add_argument("--show-wrong", action="store_true", help="print the wrong values (tuning part only)")
+    args = parser.parse_args()
+    variants = args.variants.split(",")
+    families = args.families.split(",") if args.families else list(FAMILIES)
+    parts = ("held_out", "tuning") if args.part == "both" else (args.part,)
+    for part in parts:
+        invoices = corpus(part, families)
+        per_family: dict[str, list] = defaultdict(list)
         for inv in invoices:
-            data = make(render_pdf(inv))
-            started = time.perf_counter()
-            result = extract(await reading.read(data))
-            times[variant].append(time.perf_counter() - started)
-            for name, want in inv.truth().items():
-                right[name][variant] += result.value(name) == want
-    n = len(invoices)
-    print(f"speed per A4 page ({n} invoices each): median / max")
-    for variant, ts in times.items():
-        print(f"  {variant:14s} {statistics.median(ts) * 1000:8.0f} ms / {max(ts) * 1000:6.0f} ms")
-    print("\naccuracy per field (right / total)")
-    print(f"  {'field':22s}" + "".join(f"{v:>14s}" for v in VARIANTS))
-    for name in invoices[0].truth():
-        print(f"  {name:22s}" + "".join(f"{right[name][v]:>11d}/{n:<2d}" for v in VARIANTS))
-    overall = {v: sum(right[f][v] for f in right) / (n * len(right)) for v in VARIANTS}
-    print(f"  {'all fields':22s}" + "".join(f"{overall[v] * 100:>13.1f}%" for v in VARIANTS))
+            per_family[inv.family].append(inv)
+        invoices = [inv for fam in per_family.values() for inv in fam[: args.seeds]]
+        totals = {v: Score() for v in variants}
+        family_scores: dict[str, dict[str, Score]] = defaultdict(lambda: {v: Score() for v in variants})
+        times: dict[str, list[float]] = defaultdict(list)
+        for variant in variants:
+            for inv in invoices:
+                data = VARIANTS[variant](inv)
+                started = time.perf_counter()
+                result = extract(asyncio.run(reading.read(data)), inv.company.eik, inv.company.vat)
+                times[variant].append((time.perf_counter() - started) / pages_of(inv))
+                one = Score()
+                one.add(inv, result)
+                totals[variant].merge(one)
+                family_scores[inv.family][variant].merge(one)
+                if args.show_wrong and part_of(inv) == "tuning":
+                    for name, want in inv.truth().items():
+                        if result.value(name) != want:
+                            print(f"    {variant} {inv.name} {name}: {result.value(name)!r} != {want!r}")
+        print(f"\n===== {part}: {len(invoices)} invoices, {len({i.family for i in invoices})} families =====")
+        table("per field", totals, variants)
+        print("\nper family (all fields / line items)")
+        print(f"  {'':22s}" + "".join(f"{v:>18s}" for v in variants))
+        for fam, scores in family_scores.items():
+            print(f"  {fam:22s}" + "".join(f"{scores[v].fields() * 100:>10.1f}% /{scores[v].items() * 100:>5.0f}%" for v in variants))
+        print("\ntime per page: median / max")
+        for v, ts in times.items():
+            print(f"  {v:6s} {statistics.median(ts) * 1000:8.0f} ms / {max(ts) * 1000:6.0f} ms")
+        for v in variants:
+            for wrong in totals[v].sure_but_wrong[:20]:
+                print(f"  sure but wrong ({v}): {wrong}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -1,30 +1,48 @@
-"""The fields of a Bulgarian invoice, read from the words of its pages.
+"""The fields of a Bulgarian invoice, read from the words of its pages, whatever its layout.
 
-Words are grouped into lines, and a line into segments where a wide gap separates columns.
-Most fields are a label followed by a value on the same line ("Данъчна основа: 1 000,00 лв.");
-the parties are blocks under or beside their label (Доставчик / Получател, Продавач / Купувач,
-Изпълнител / Възложител) whose column ends where the next one begins.
-
-Each field carries where it was found (page, box, the line's text) and a confidence: the OCR
-confidence of its words (1.0 for a text layer) times how well it checks out: a check digit that
-fits, amounts that add up, a date that exists. A value only inferred (the tax event date taken
-from the issue date, an amount computed from the other two) gets a low confidence, so the
-person reviewing it looks there first.
+How it decides:
+1. Words become lines and cells (layout.py); nothing depends on where on the page a field is.
+2. Each field has a vocabulary of labels (vocabulary.py): a value is a candidate when it follows
+   its label in the same cell, in the next cell of the line, or stands just under it.
+3. The parties are blocks: the lines under (or beside) a supplier label (Доставчик, Продавач,
+   Изпълнител, Издател, Supplier, Seller) or a recipient label (Получател, Купувач, Възложител,
+   Клиент, Buyer, Customer), cut to the label's column; two labels on one line make two columns.
+   In a block: the name (the first line that is no identifier, address or person), the ЕИК after
+   its label (ЕИК, Булстат, ЕИК по БУЛСТАТ, UIC) or a lone 9/13-digit number with a valid check
+   digit, and the VAT number (BG + digits).
+4. Amounts: each line with an amount is classed by the words before it (tax base, VAT, total);
+   the base + VAT = total triple that adds up wins over one that does not, and the sum of the
+   line items (line_items.py) confirms the tax base or stands in for it.
+5. The checks set the confidence: the words' OCR confidence (1.0 for a text layer) times how well
+   the value checks out — a check digit that fits, amounts that add up, a rate that gives the VAT,
+   the company's own ЕИК/VAT number on exactly one side. A value only inferred (a date without
+   label, an amount computed from the others) gets a low confidence; OCR'd free text (names,
+   numbers) never reaches 0.9, so a misread is flagged for review rather than trusted.
 """
 
 import re
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from services.scanner import line_items
 from services.scanner.bgids import iban_checksum_ok, is_valid_bg_vat, is_valid_eik
-from services.scanner.reading import Document, Page, Word
+from services.scanner.layout import Line, cells, cut, lines_of
+from services.scanner.line_items import LineItem
+from services.scanner.reading import Document
+from services.scanner.vocabulary import (
+    AMOUNT, BASE, BASE_WEAK, CURRENCIES, DOC_TYPES, EIK_DIGITS, EIK_LABEL, IBAN, ISSUE_DATE, LABEL_TAIL, NAME_KEY, NOT_A_NAME,
+    NOT_AN_AMOUNT_LABEL, NUMBER, OTHER_DATE, RATE, RECIPIENT, REFERENCE, SUPPLIER, TAX_EVENT_DATE, TITLE_NUMBER, TO_LATIN, TOTAL, VAT,
+    VAT_NUMBER, dates_in, parse_amount,
+)  # fmt: skip
+
+__all__ = ["DOC_TYPES", "Extraction", "Found", "direction", "extract"]
 
 EURO_FROM = date(2026, 1, 1)  # Bulgaria's books are in EUR from this day, in BGN before
 VAT_RATES = (Decimal("20"), Decimal("9"), Decimal("0"))
 CENT = Decimal("0.01")
 REVIEW_BELOW = 0.8  # a field under this confidence needs a person's look
+OCR_TEXT_CAP = 0.88  # free text read by OCR: below "sure", however clean it looked
 
 FIELDS = (
     "document_type", "number", "issue_date", "tax_event_date",
@@ -52,6 +70,7 @@ class Extraction:
     empty_reason: str = ""
     review_reasons: list[str] = field(default_factory=list)
     pages: int = 0
+    line_items: list[LineItem] = field(default_factory=list)
 
     def value(self, name: str) -> str:
         found = self.fields.get(name)
@@ -62,143 +81,18 @@ class Extraction:
         return round(min((self.fields[n].confidence if n in self.fields else 0.0) for n in REQUIRED), 3)
 
 
-# --- lines and segments -------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    page: int
-    words: list[Word]
-    text: str = ""
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-    def __post_init__(self):
-        parts, pos = [], 0
-        for i, word in enumerate(self.words):
-            sep = "" if i == 0 else ("   " if _is_column_gap(self.words[i - 1], word) else " ")
-            pos += len(sep)
-            parts.append(sep + word.text)
-            self.spans.append((pos, pos + len(word.text)))
-            pos += len(word.text)
-        self.text = "".join(parts)
-
-    def words_in(self, start: int, end: int) -> list[Word]:
-        return [w for w, (a, b) in zip(self.words, self.spans, strict=True) if a < end and b > start] or self.words
-
-    @property
-    def top(self) -> float:
-        return min(w.y0 for w in self.words)
-
-    @property
-    def height(self) -> float:
-        return statistics.median(w.y1 - w.y0 for w in self.words)
-
-
-def _is_column_gap(left: Word, right: Word) -> bool:
-    height = max(left.y1 - left.y0, right.y1 - right.y0)
-    return right.x0 - left.x1 > 1.8 * height
-
-
-def lines_of(page: Page) -> list[Line]:
-    words = sorted(page.words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0))
-    groups: list[list[Word]] = []
-    for word in words:
-        center = (word.y0 + word.y1) / 2
-        if groups:
-            last = groups[-1]
-            last_center = statistics.fmean((w.y0 + w.y1) / 2 for w in last)
-            if abs(center - last_center) < 0.45 * statistics.median(w.y1 - w.y0 for w in last):
-                last.append(word)
-                continue
-        groups.append([word])
-    return [Line(page.number, sorted(g, key=lambda w: w.x0)) for g in groups]
-
-
-def segments(line: Line) -> list[Line]:
-    """The line cut at its column gaps."""
-    parts, current = [], [line.words[0]]
-    for prev, word in zip(line.words, line.words[1:], strict=False):
-        if _is_column_gap(prev, word):
-            parts.append(current)
-            current = []
-        current.append(word)
-    parts.append(current)
-    return [Line(line.page, p) for p in parts]
-
-
-# --- values -------------------------------------------------------------------------------------
-
-DATE = re.compile(r"(?<!\d)(\d{1,2})\s?[./\-]\s?(\d{1,2})\s?[./\-]\s?(\d{4})(?!\d)")
-AMOUNT = re.compile(r"(?<![\d,.])-?\d{1,3}(?:[ \u00a0.,]\d{3})*[.,]\d{2}(?![\d%])|(?<![\d,.])-?\d+[.,]\d{2}(?![\d%])")
-RATE = re.compile(r"(?<![\d,.])(\d{1,2})(?:[.,]0+)?\s?%")
-# Cyrillic letters that look like Latin ones, as OCR of "BG..." in Bulgarian mode reads them.
-_TO_LATIN = str.maketrans("АВСЕНКМОРТХаесорх", "ABCEHKMOPTXaecopx")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    text = text.replace("\u00a0", " ").strip()
-    negative = text.startswith("-")
-    digits = text.lstrip("-")
-    decimal_sep = digits[-3]
-    whole = re.sub(r"[ .,]", "", digits[:-3])
-    try:
-        value = Decimal(f"{whole}.{digits[-2:]}")
-    except InvalidOperation:
-        return None
-    return -value if negative and decimal_sep in ",." else value
-
-
-def parse_date(match: re.Match) -> date | None:
-    day_, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day_)
-    except ValueError:
-        return None
-
-
-def _found(line: Line, start: int, end: int, value: str, source: str, factor: float = 1.0) -> Found:
+def _found(line: Line, start: int, end: int, value: str, source: str, factor: float = 1.0, free_text: bool = False) -> Found:
     words = line.words_in(start, end)
     box = (min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words), max(w.y1 for w in words))
     confidence = min(w.confidence for w in words) * factor
+    if free_text and source == "ocr":
+        confidence = min(confidence, OCR_TEXT_CAP)
     return Found(value, round(confidence, 3), source, line.page, tuple(round(v, 4) for v in box), line.text)
 
 
-# --- labels ---------------------------------------------------------------------------------------
-
-DOC_TYPES = (
-    ("credit_note", re.compile(r"КРЕДИТНО\s+ИЗВЕСТИЕ", re.I)),
-    ("debit_note", re.compile(r"ДЕБИТНО\s+ИЗВЕСТИЕ", re.I)),
-    ("invoice", re.compile(r"ФАКТУРА|INVOICE", re.I)),
-)
-NUMBER_SIGN = r"(?:№|N[°ºoо]\.?|Nе|Ne)"
-REFERENCE = re.compile(r"към|основание|по\s+фактура|reference", re.I)
-NUMBER_LABELS = (
-    re.compile(rf"(?:ФАКТУРА|ИЗВЕСТИЕ)\s*{NUMBER_SIGN}?\s*[:\-]?\s*(\d{{1,10}})(?!\d)", re.I),
-    re.compile(rf"^\W*{NUMBER_SIGN}\s*[:\-]?\s*(\d{{1,10}})(?!\d)", re.I),
-    re.compile(r"Номер(?:\s+на\s+\w+)?\s*[:\-]?\s*(\d{1,10})(?!\d)", re.I),
-)
-ISSUE_DATE = re.compile(r"Дата\s+на\s+(?:издаване|документа|фактурата|изд\.)|Дата(?!\s+на\s+дан)(?!\s+на\s+плащ)(?!\s+на\s+пад)", re.I)
-TAX_EVENT_DATE = re.compile(r"(?:Дата\s+на\s+)?дан(?:ъчно(?:то)?|\.)\s*събитие", re.I)
-TAX_BASE = re.compile(r"Данъчна\s+основа|Стойност\s+без\s+ДДС|Основа\s+за\s+(?:начисляване\s+на\s+)?ДДС|Сума\s+без\s+ДДС|Нето", re.I)
-VAT_AMOUNT = re.compile(
-    r"Размер\s+на\s+ДДС|Начислен\s+ДДС|Сума\s+на\s+ДДС|Стойност\s+на\s+ДДС|(?<!без\s)(?<!за\s)(?<!Ставка\s)ДДС(?!\s*№)(?!\s+номер)", re.I
-)
-VAT_RATE_LABEL = re.compile(r"Ставка(?:\s+на)?\s+ДДС", re.I)
-TOTAL = re.compile(
-    r"Сума\s+за\s+плащане|Обща\s+стойност|Всичко\s+за\s+плащане|Общо\s+за\s+плащане|Обща\s+сума|Крайна\s+сума|Всичко|Общо", re.I
-)
-CURRENCIES = (("EUR", re.compile(r"\bEUR\b|€|евро", re.I)), ("BGN", re.compile(r"\bBGN\b|лв\.?|лева", re.I)))
-
-SUPPLIER_LABEL = re.compile(r"^\W*(Доставчик|Продавач|Изпълнител|Доставчика)\b\s*:?", re.I)
-RECIPIENT_LABEL = re.compile(r"^\W*(Получател|Купувач|Възложител|Клиент)\b\s*:?", re.I)
-EIK = re.compile(r"(?:Е[ИЙ]К|Булстат|БУЛСТАТ|ЕИК\s*/\s*БУЛСТАТ|UIC|ID)\W{0,3}(?:по\s+БУЛСТАТ\W{0,3})?(\d[\d ]{7,15}\d)", re.I)
-# "BG" as OCR sometimes reads it ("BC", "B6") once Cyrillic look-alikes are made Latin.
-VAT_NUMBER = re.compile(r"\b(B\s?[GC6]\s?\d[\d ]{7,12}\d)")
-NOT_A_NAME = re.compile(r"ЕИК|БУЛСТАТ|ДДС|ЗДДС|Адрес|^\s*гр\.|\bул\.|\bбул\.|IBAN|МОЛ|тел\.|e-mail|Идент", re.I)
-IBAN = re.compile(r"\b([A-Z]{2}\s?[\dOIl]{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?)\b")
-
-
-def extract(doc: Document) -> Extraction:
+def extract(doc: Document, company_eik: str = "", company_vat: str = "") -> Extraction:
+    """The fields and line items of `doc`. The company's own ЕИК / VAT number (when known) tells
+    its side from the other party's."""
     result = Extraction(source=doc.source, pages=len(doc.pages))
     if doc.source == "none":
         result.empty_reason = (
@@ -206,147 +100,277 @@ def extract(doc: Document) -> Extraction:
         )
         result.review_reasons.append(result.empty_reason)
         return result
-    lines = [line for page in doc.pages for line in lines_of(page)]
-    src = doc.source
-    fields = result.fields
-    _document_type_and_number(lines, src, fields)
+    pages = [lines_of(page) for page in doc.pages]
+    lines = [line for page in pages for line in page]
+    src, fields = doc.source, result.fields
+    _document_type(lines, src, fields)
+    _number(pages[0] if pages else [], src, fields)
     _dates(lines, src, fields)
-    _parties(doc, src, fields)
-    _amounts(lines, src, fields)
+    _parties(pages, src, fields, company_eik, company_vat)
+    items, item_lines = line_items.read(pages)
+    result.line_items = items
+    _amounts([ln for ln in lines if id(ln) not in item_lines], src, fields, items)
     _currency(lines, src, fields)
     _iban(lines, src, fields)
     _review(result)
     return result
 
 
-def _first(lines: list[Line], pattern: re.Pattern, skip=None):
-    for line in lines:
-        if skip is not None and skip.search(line.text):
-            continue
-        if match := pattern.search(line.text):
-            return line, match
-    return None, None
+# --- document type, number, dates -----------------------------------------------------------------
 
 
-def _document_type_and_number(lines, src, fields) -> None:
-    head = lines[: max(8, len(lines) // 3)]
+def _document_type(lines, src, fields) -> None:
+    head = lines[: max(12, len(lines) // 3)]
     for kind, pattern in DOC_TYPES:
-        line, match = _first(head, pattern, skip=REFERENCE)
-        if line:
-            fields["document_type"] = _found(line, *match.span(), kind, src)
-            break
-    for pattern in NUMBER_LABELS:
-        line, match = _first(head, pattern, skip=REFERENCE)
-        if line:
-            fields["number"] = _found(line, *match.span(1), match.group(1), src)
-            return
+        for line in head:
+            if not REFERENCE.search(line.text) and (m := pattern.search(line.text)):
+                fields["document_type"] = _found(line, *m.span(), kind, src)
+                return
 
 
-def _value_after(lines: list[Line], label: re.Pattern, value: re.Pattern, skip=None):
-    """The first `value` after a `label` on the same line, else at the start of the next
-    line in the same column."""
-    for i, line in enumerate(lines):
-        for lab in label.finditer(line.text):
-            if skip is not None and skip.search(line.text[lab.start() : lab.end() + 1]):
-                continue
-            if match := value.search(line.text, lab.end()):
-                return line, match
-            below = lines[i + 1] if i + 1 < len(lines) else None
-            if below is not None and below.page == line.page and (match := value.search(below.text)):
-                return below, match
-    return None, None
+def _label_before(text: str, start: int) -> str:
+    """The words before `start` in the same cell, or the previous cell's when the value stands
+    alone in its cell ("Дата на издаване      15/03/2025")."""
+    cut_at = text.rfind("   ", 0, start)
+    own = text[cut_at + 3 if cut_at >= 0 else 0 : start]
+    if own.strip(" :/|") or cut_at < 0:
+        return own
+    previous = text.rfind("   ", 0, cut_at)
+    return text[previous + 3 if previous >= 0 else 0 : start]
+
+
+def _number(lines, src, fields) -> None:
+    """The first number after a number sign or label on the first page (not one about another
+    document, nor a VAT number or telephone)."""
+    for pattern in (NUMBER, TITLE_NUMBER):
+        for line in lines:
+            for m in pattern.finditer(line.text):
+                value = m.group(1)
+                before = _label_before(line.text, m.start()) + line.text[m.start() : m.start(1)]
+                if REFERENCE.search(before) or re.search(r"ДДС|ЗДДС|VAT|IBAN|тел", line.text[max(0, m.start() - 12) : m.start()], re.I):
+                    continue
+                factor = 1.0 if len(value) == 10 or pattern is NUMBER else 0.8
+                fields["number"] = _found(line, *m.span(1), value, src, factor, free_text=True)
+                return
 
 
 def _dates(lines, src, fields) -> None:
-    for name, label in (("tax_event_date", TAX_EVENT_DATE), ("issue_date", ISSUE_DATE)):
-        line, match = _value_after(lines, label, DATE)
-        if line and (parsed := parse_date(match)):
-            fields[name] = _found(line, *match.span(), parsed.isoformat(), src)
-    if "issue_date" not in fields:
-        line, match = _first(lines, DATE, skip=REFERENCE)
-        if line and (parsed := parse_date(match)):
-            fields["issue_date"] = _found(line, *match.span(), parsed.isoformat(), src, factor=0.6)
+    """Each date is classed by the label before it on its line (or on the line above):
+    tax event, issue, or another date (due, reference) that is neither."""
+    candidates: dict[str, list] = {"issue_date": [], "tax_event_date": [], "unlabelled": []}
+    for i, line in enumerate(lines):
+        previous_end = 0
+        for start, end, value in dates_in(line.text):
+            before = _label_before(line.text[:start], start)[-(start - previous_end):] if start > previous_end else ""
+            previous_end = end
+            if REFERENCE.search(before):
+                continue
+            above = lines[i - 1] if i > 0 and lines[i - 1].page == line.page else None
+            above_text = ""
+            if above is not None and not dates_in(above.text):
+                x = line.x_at(start)
+                above_text = " ".join(w.text for w in above.words if abs(w.x0 - x) < 0.15)
+            if OTHER_DATE.search(before):
+                continue
+            if TAX_EVENT_DATE.search(before) or (not before.strip(" :/") and TAX_EVENT_DATE.search(above_text)):
+                candidates["tax_event_date"].append((line, start, end, value, 1.0))
+            elif ISSUE_DATE.search(before) or (not before.strip(" :/") and ISSUE_DATE.search(above_text)):
+                candidates["issue_date"].append((line, start, end, value, 1.0))
+            elif NUMBER.search(before) or TITLE_NUMBER.search(before):  # "№ 123 / 12.03.2025": the invoice's date
+                candidates["issue_date"].append((line, start, end, value, 0.9))
+            else:
+                candidates["unlabelled"].append((line, start, end, value, 0.6))
+    for name in ("issue_date", "tax_event_date"):
+        if candidates[name]:
+            line, start, end, value, factor = candidates[name][0]
+            fields[name] = _found(line, start, end, value.isoformat(), src, factor)
+    if "issue_date" not in fields and candidates["unlabelled"]:
+        line, start, end, value, factor = candidates["unlabelled"][0]
+        fields["issue_date"] = _found(line, start, end, value.isoformat(), src, factor)
     if "tax_event_date" not in fields and "issue_date" in fields:
         # Usually the same day; a person confirms it.
         fields["tax_event_date"] = Found(fields["issue_date"].value, 0.5, "derived")
+    if src == "ocr":
+        for name in ("issue_date", "tax_event_date"):
+            if name in fields and fields[name].source == "ocr":
+                fields[name].confidence = min(fields[name].confidence, OCR_TEXT_CAP)
 
 
-def _party_blocks(page: Page) -> dict[str, list[Line]]:
-    """The lines of each party's block, cut to its column."""
-    segs = [(row, seg) for row, line in enumerate(lines_of(page)) for seg in segments(line)]
-    rows = lines_of(page)
-    labels = [
-        (role, row, seg)
-        for row, seg in segs
-        for role, pat in (("supplier", SUPPLIER_LABEL), ("recipient", RECIPIENT_LABEL))
-        if pat.search(seg.text)
-    ]
-    blocks: dict[str, list[Line]] = {}
-    for role, row, seg in labels:
-        if role in blocks:
-            continue
-        left = seg.words[0].x0 - 0.01
-        right = min((s.words[0].x0 - 0.01 for _, r, s in labels if r == row and s.words[0].x0 > seg.words[0].x0), default=1.01)
-        block, last_top = [], rows[row].top
-        for r in range(row, min(row + 8, len(rows))):
-            if r > row:
-                gap = rows[r].top - last_top
-                if gap > 3.0 * rows[r].height or any(rr == r and s.words[0].x0 >= left and s.words[0].x0 < right for _, rr, s in labels):
-                    break
-            inside = [w for w in rows[r].words if left <= w.x0 < right]
-            if inside:
-                block.append(Line(page.number, inside))
-                last_top = rows[r].top
-        blocks[role] = block
+# --- parties ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    role: str
+    lines: list[Line]  # cut to the block's column; the first has the label removed
+    label_line: Line
+
+
+def _blocks(lines: list[Line]) -> list[Block]:
+    """Every party label's block: the lines under it (and the rest of its own line) within its
+    column, up to the next party label, a wide gap or eight lines."""
+    labels = []  # (row, cell, role)
+    for row, line in enumerate(lines):
+        for cell in cells(line):
+            for role, pattern in (("supplier", SUPPLIER), ("recipient", RECIPIENT)):
+                if pattern.search(cell.text):
+                    labels.append((row, cell, role))
+    blocks = []
+    for row, cell, role in labels:
+        left = cell.x0 - 0.01
+        right = min((c.x0 - 0.005 for r, c, _ in labels if r == row and c.x0 > cell.x0), default=1.01)
+        taken, last = [], lines[row]
+        first = cut(lines[row], cell.x0 - 0.001, right)
+        label = (SUPPLIER if role == "supplier" else RECIPIENT).search(first.text)
+        rest = LABEL_TAIL.match(first.text, label.end()).end()
+        if rest < len(first.text):
+            taken.append(cut(first, first.x_at(rest), right))
+        for r in range(row + 1, min(row + 9, len(lines))):
+            line = lines[r]
+            if line.page != lines[row].page or line.top - last.bottom > 2.6 * line.height:
+                break
+            if any(rr == r and left - 0.05 <= c.x0 < right for rr, c, _ in labels):
+                break
+            part = cut(line, left, right)
+            if part is None:
+                continue
+            if line_items.header_columns(line):
+                break
+            taken.append(part)
+            last = line
+        blocks.append(Block(role, taken, lines[row]))
     return blocks
 
 
-def _parties(doc: Document, src, fields) -> None:
-    for page in doc.pages:
-        for role, block in _party_blocks(page).items():
-            if f"{role}_name" in fields or not block:
-                continue
-            label = (SUPPLIER_LABEL if role == "supplier" else RECIPIENT_LABEL).search(block[0].text)
-            first_start = label.end() if label else 0
-            for i, line in enumerate(block):
-                start = first_start if i == 0 else 0
-                rest = line.text[start:].strip(" :\t")
-                if len(re.findall(r"[A-Za-zА-Яа-я]", rest)) >= 3 and not NOT_A_NAME.search(rest):
-                    offset = line.text.index(rest, start)
-                    fields[f"{role}_name"] = _found(line, offset, offset + len(rest), rest, src)
+def _party(block: Block, src) -> dict[str, Found]:
+    out: dict[str, Found] = {}
+    for line in block.lines:
+        text = line.text
+        key = NAME_KEY.match(text)
+        rest_at = key.end() if key and key.end() else 0
+        rest = text[rest_at:].strip(" :\t")
+        if "name" not in out and len(re.findall(r"[A-Za-zА-Яа-я]", rest)) >= 3 and not NOT_A_NAME.search(rest):
+            offset = text.index(rest, rest_at)
+            out["name"] = _found(line, offset, offset + len(rest), rest, src, free_text=True)
+        latin = text.translate(TO_LATIN)
+        if "vat_number" not in out and (m := VAT_NUMBER.search(latin)):
+            vat = "BG" + re.sub(r"\s", "", m.group(1))[2:]
+            out["vat_number"] = _found(line, *m.span(1), vat, src, 1.0 if is_valid_bg_vat(vat) else 0.5)
+        if "eik" not in out and (label := EIK_LABEL.search(text)):
+            if m := re.search(r"(\d[\d ]{7,15}\d)", text[label.end() :]):
+                eik = m.group(1).replace(" ", "")
+                start = label.end() + m.start(1)
+                out["eik"] = _found(line, start, start + len(m.group(1)), eik, src, 1.0 if is_valid_eik(eik) else 0.5)
+    if "eik" not in out:  # an unlabelled ЕИК: a lone 9/13-digit number whose check digit fits
+        for line in block.lines:
+            for m in EIK_DIGITS.finditer(line.text):
+                if is_valid_eik(m.group(1)) and not re.search(r"B\s?G\s?$", line.text[: m.start()].translate(TO_LATIN)):
+                    out["eik"] = _found(line, *m.span(1), m.group(1), src, 0.8)
                     break
-            for line in block:
-                if f"{role}_eik" not in fields and (m := EIK.search(line.text)):
-                    eik = m.group(1).replace(" ", "")
-                    fields[f"{role}_eik"] = _found(line, *m.span(1), eik, src, 1.0 if is_valid_eik(eik) else 0.5)
-                latin = line.text.translate(_TO_LATIN)
-                if f"{role}_vat_number" not in fields and (m := VAT_NUMBER.search(latin)):
-                    vat = "BG" + re.sub(r"\s", "", m.group(1))[2:]
-                    fields[f"{role}_vat_number"] = _found(line, *m.span(1), vat, src, 1.0 if is_valid_bg_vat(vat) else 0.5)
-            vat, eik = fields.get(f"{role}_vat_number"), fields.get(f"{role}_eik")
-            if vat and eik and vat.value[2:] != eik.value:
-                for found in (vat, eik):  # one of them is misread: a person decides which
-                    found.confidence = round(found.confidence * 0.6, 3)
+            if "eik" in out:
+                break
+    vat, eik = out.get("vat_number"), out.get("eik")
+    if vat and eik and vat.value[2:] != eik.value:
+        for found in (vat, eik):  # one of them is misread: a person decides which
+            found.confidence = round(found.confidence * 0.6, 3)
+    if "name" in out and not (eik and is_valid_eik(eik.value)) and not (vat and is_valid_bg_vat(vat.value)):
+        out["name"].confidence = round(out["name"].confidence * 0.8, 3)  # a block without a valid id may not be a party
+    return out
 
 
-def _amounts(lines, src, fields) -> None:
-    for name, label, skip in (("tax_base", TAX_BASE, None), ("total", TOTAL, None), ("vat_amount", VAT_AMOUNT, TAX_BASE)):
-        for line in lines:
-            lab = label.search(line.text)
-            if not lab or (skip and skip.search(line.text)) or (name == "vat_amount" and TOTAL.search(line.text)):
+def _parties(pages: list[list[Line]], src, fields, company_eik: str, company_vat: str) -> None:
+    found: dict[str, dict[str, Found]] = {}
+    for lines in pages:
+        for block in _blocks(lines):
+            if block.role in found:
                 continue
-            if match := AMOUNT.search(line.text, lab.end()):
-                value = parse_amount(match.group())
-                if value is not None:
-                    fields[name] = _found(line, *match.span(), str(value), src)
-                    if name == "vat_amount" and (rate := RATE.search(line.text, lab.start())):
-                        fields["vat_rate"] = _found(line, *rate.span(1), rate.group(1), src)
-                    break
-    if "vat_rate" not in fields:
-        line, match = _value_after(lines, VAT_RATE_LABEL, RATE)
-        if line:
-            fields["vat_rate"] = _found(line, *match.span(1), match.group(1), src)
+            party = _party(block, src)
+            if party:
+                found[block.role] = party
+    ours = {v for v in (company_eik, company_vat, company_vat[2:] if company_vat.upper().startswith("BG") else "") if v}
+
+    def is_ours(party: dict[str, Found]) -> bool:
+        return bool(ours & {f.value for k, f in party.items() if k != "name"})
+
+    both_ours = all(r in found and is_ours(found[r]) for r in ("supplier", "recipient"))
+    for role, party in found.items():
+        for key, value in party.items():
+            if both_ours and key != "name":  # the company cannot be on both sides: one block is misread
+                value.confidence = round(value.confidence * 0.5, 3)
+            fields[f"{role}_{key}"] = value
+
+
+# --- amounts -------------------------------------------------------------------------------------
+
+
+def _amount_candidates(lines: list[Line]) -> dict[str, list[tuple[Decimal, Line, tuple[int, int]]]]:
+    """Lines with an amount, classed by the words before the amount."""
+    out: dict[str, list] = {"tax_base": [], "vat_amount": [], "total": []}
+    for line in lines:
+        matches = list(AMOUNT.finditer(line.text))
+        if not matches:
+            continue
+        head = line.text[: matches[0].start()]
+        if NOT_AN_AMOUNT_LABEL.search(head) and not (BASE.search(head) or TOTAL.search(head)):
+            continue
+        if BASE.search(head):
+            kind = "tax_base"
+        elif TOTAL.search(head):
+            kind = "total"
+        elif VAT.search(head):
+            kind = "vat_amount"
+        elif BASE_WEAK.search(head) and len(head) < 40:
+            kind = "tax_base"
+        else:
+            continue
+        last = matches[-1]
+        value = parse_amount(last.group())
+        if value is not None:
+            out[kind].append((value, line, last.span()))
+    return out
+
+
+def _amounts(lines: list[Line], src, fields, items: list[LineItem]) -> None:
+    candidates = _amount_candidates(lines)
+    # The last candidate of each kind (totals come at the end), unless another combination adds up.
+    chosen = {k: (v[-1] if v else None) for k, v in candidates.items()}
+    if all(chosen.values()) and chosen["tax_base"][0] + chosen["vat_amount"][0] != chosen["total"][0]:
+        for b in reversed(candidates["tax_base"]):
+            for v in reversed(candidates["vat_amount"]):
+                for t in reversed(candidates["total"]):
+                    if b[0] + v[0] == t[0]:
+                        chosen = {"tax_base": b, "vat_amount": v, "total": t}
+                        break
+    for name, pick in chosen.items():
+        if pick is not None:
+            value, line, span = pick
+            fields[name] = _found(line, *span, str(value), src)
+    items_sum = line_items.sum_of(items) if items else None
+    if "tax_base" not in fields and items_sum is not None and "vat_amount" not in fields:
+        fields["tax_base"] = Found(str(items_sum), 0.6, "derived")
+    _rate(lines, src, fields)
     _check_amounts(fields)
+    if items:
+        base = fields.get("tax_base")
+        if base is not None and Decimal(base.value).copy_abs() == items_sum.copy_abs():
+            if base.source == "derived":
+                base.confidence = 0.8
+        else:
+            for item in items:  # the lines do not add up to the base: some are misread or missing
+                item.confidence = round(item.confidence * 0.5, 3)
+            if base is not None:
+                base.confidence = round(min(base.confidence, 0.85), 3)
+
+
+def _rate(lines, src, fields) -> None:
+    """The VAT rate printed on a VAT, base or rate line ("ДДС 20 %", "Ставка ДДС: 20 %")."""
+    for line in lines:
+        text = line.text
+        if not (VAT.search(text) or BASE.search(text)) or NOT_AN_AMOUNT_LABEL.search(text) and "Ставка" not in text:
+            continue
+        if (m := RATE.search(text)) and Decimal(m.group(1)) in VAT_RATES:
+            fields["vat_rate"] = _found(line, *m.span(1), m.group(1), src)
+            return
 
 
 def _check_amounts(fields) -> None:
@@ -373,7 +397,7 @@ def _check_amounts(fields) -> None:
 
 
 def _currency(lines, src, fields) -> None:
-    amount_lines = [ln for ln in lines if TOTAL.search(ln.text) or TAX_BASE.search(ln.text) or VAT_AMOUNT.search(ln.text)]
+    amount_lines = [ln for ln in lines if TOTAL.search(ln.text) or BASE.search(ln.text) or (VAT.search(ln.text) and AMOUNT.search(ln.text))]
     for scope, factor in ((amount_lines, 1.0), (lines, 0.8)):
         hits = [(line, match, code) for line in scope for code, pattern in CURRENCIES if (match := pattern.search(line.text))]
         if hits:  # the currency most amounts are printed in
@@ -387,7 +411,7 @@ def _currency(lines, src, fields) -> None:
 
 def _iban(lines, src, fields) -> None:
     for line in lines:
-        latin = line.text.translate(_TO_LATIN)
+        latin = line.text.translate(TO_LATIN)
         for match in IBAN.finditer(latin):
             iban = _digits_where_due(re.sub(r"\s", "", match.group(1)))
             if iban_checksum_ok(iban):
@@ -414,6 +438,11 @@ def _review(result: Extraction) -> None:
             result.review_reasons.append(f"{name} was not found")
         elif result.fields[name].confidence < REVIEW_BELOW:
             result.review_reasons.append(f"{name} is uncertain ({result.fields[name].confidence:.2f})")
+    items = result.line_items
+    if items and "tax_base" in result.fields:
+        total = line_items.sum_of(items)
+        if total.copy_abs() != Decimal(result.fields["tax_base"].value).copy_abs():
+            result.review_reasons.append(f"the line items add up to {total}, not to the tax base {result.fields['tax_base'].value}")
 
 
 # --- purchase or sale ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ class Recognition:
             content_type = reading.CONTENT_TYPES[kind]
             return await azure.recognise(settings.azure_endpoint, settings.azure_key, upload.data, content_type), ""
         document = await reading.read(upload.data)
-        return extraction.extract(document), document.text
+        return extraction.extract(document, *company), document.text
 
     async def fill(self, row: ScannedInvoice, upload: UploadedFile) -> None:
         """Recognises `upload` into `row` (status PENDING, or FAILED with the reason)."""
