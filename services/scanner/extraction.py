@@ -31,9 +31,33 @@ from services.scanner.layout import Line, cells, cut, lines_of
 from services.scanner.line_items import LineItem
 from services.scanner.reading import Document
 from services.scanner.vocabulary import (
-    AMOUNT, BASE, BASE_WEAK, CURRENCIES, DOC_TYPES, EIK_DIGITS, EIK_LABEL, IBAN, ISSUE_DATE, LABEL_TAIL, NAME_KEY, NOT_A_NAME,
-    NOT_AN_AMOUNT_LABEL, NUMBER, OTHER_DATE, RATE, RECIPIENT, REFERENCE, SUPPLIER, TAX_EVENT_DATE, TITLE_NUMBER, TO_LATIN, TOTAL, VAT,
-    VAT_NUMBER, dates_in, parse_amount,
+    AMOUNT,
+    BASE,
+    BASE_WEAK,
+    CURRENCIES,
+    DOC_TYPES,
+    EIK_DIGITS,
+    EIK_LABEL,
+    IBAN,
+    ISSUE_DATE,
+    LABEL_TAIL,
+    NAME_KEY,
+    NOT_A_NAME,
+    NOT_AN_AMOUNT_LABEL,
+    NUMBER,
+    OTHER_DATE,
+    RATE,
+    RECIPIENT,
+    REFERENCE,
+    SUPPLIER,
+    TAX_EVENT_DATE,
+    TITLE_NUMBER,
+    TO_LATIN,
+    TOTAL,
+    VAT,
+    VAT_NUMBER,
+    dates_in,
+    parse_amount,
 )  # fmt: skip
 
 __all__ = ["DOC_TYPES", "Extraction", "Found", "direction", "extract"]
@@ -161,7 +185,7 @@ def _dates(lines, src, fields) -> None:
     for i, line in enumerate(lines):
         previous_end = 0
         for start, end, value in dates_in(line.text):
-            before = _label_before(line.text[:start], start)[-(start - previous_end):] if start > previous_end else ""
+            before = _label_before(line.text[:start], start)[-(start - previous_end) :] if start > previous_end else ""
             previous_end = end
             if REFERENCE.search(before):
                 continue
@@ -256,11 +280,11 @@ def _party(block: Block, src) -> dict[str, Found]:
         if "vat_number" not in out and (m := VAT_NUMBER.search(latin)):
             vat = "BG" + re.sub(r"\s", "", m.group(1))[2:]
             out["vat_number"] = _found(line, *m.span(1), vat, src, 1.0 if is_valid_bg_vat(vat) else 0.5)
-        if "eik" not in out and (label := EIK_LABEL.search(text)):
-            if m := re.search(r"(\d[\d ]{7,15}\d)", text[label.end() :]):
-                eik = m.group(1).replace(" ", "")
-                start = label.end() + m.start(1)
-                out["eik"] = _found(line, start, start + len(m.group(1)), eik, src, 1.0 if is_valid_eik(eik) else 0.5)
+        label = EIK_LABEL.search(text) if "eik" not in out else None
+        if label and (m := re.search(r"(\d[\d ]{7,15}\d)", text[label.end() :])):
+            eik = m.group(1).replace(" ", "")
+            start = label.end() + m.start(1)
+            out["eik"] = _found(line, start, start + len(m.group(1)), eik, src, 1.0 if is_valid_eik(eik) else 0.5)
     if "eik" not in out:  # an unlabelled ЕИК: a lone 9/13-digit number whose check digit fits
         for line in block.lines:
             for m in EIK_DIGITS.finditer(line.text):
@@ -366,7 +390,7 @@ def _rate(lines, src, fields) -> None:
     """The VAT rate printed on a VAT, base or rate line ("ДДС 20 %", "Ставка ДДС: 20 %")."""
     for line in lines:
         text = line.text
-        if not (VAT.search(text) or BASE.search(text)) or NOT_AN_AMOUNT_LABEL.search(text) and "Ставка" not in text:
+        if not (VAT.search(text) or BASE.search(text)) or (NOT_AN_AMOUNT_LABEL.search(text) and "Ставка" not in text):
             continue
         if (m := RATE.search(text)) and Decimal(m.group(1)) in VAT_RATES:
             fields["vat_rate"] = _found(line, *m.span(1), m.group(1), src)

@@ -31,7 +31,7 @@ class Line:
 
     def x_at(self, offset: int) -> float:
         """The left edge of the word at character `offset`."""
-        for w, (a, b) in zip(self.words, self.spans, strict=True):
+        for w, (_, b) in zip(self.words, self.spans, strict=True):
             if b > offset:
                 return w.x0
         return self.x1

@@ -92,7 +92,9 @@ def tokens(line: Line) -> list[Token]:
             continue
         out += _numbers(words[:start])
         text_words = words[start:end]
-        out.append(Token(" ".join(w.text for w in text_words), text_words[0].x0, text_words[-1].x1, False, min(w.confidence for w in text_words)))
+        out.append(
+            Token(" ".join(w.text for w in text_words), text_words[0].x0, text_words[-1].x1, False, min(w.confidence for w in text_words))
+        )
         out += _numbers(words[end:])
     return out
 
@@ -218,7 +220,13 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
                 items.append(item)
                 used.add(id(line))
                 previous = line
-            elif items and row and not any(t.numeric for t in row) and previous is not None and line.top - previous.bottom < 1.2 * line.height:
+            elif (
+                items
+                and row
+                and not any(t.numeric for t in row)
+                and previous is not None
+                and line.top - previous.bottom < 1.2 * line.height
+            ):
                 items[-1].description += " " + " ".join(t.text for t in row)  # a description wrapped onto a second line
                 used.add(id(line))
                 previous = line

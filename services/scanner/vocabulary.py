@@ -18,14 +18,20 @@ NUMBER_SIGN = r"(?:№|N[°ºoо2]\.?|Ne|Мо|No\.?|Номер|Number)"
 NUMBER = re.compile(rf"{NUMBER_SIGN}(?:\s*/\s*{NUMBER_SIGN})?\s*[:\-]?\s*(\d{{1,10}})(?![\d.,/])", re.I)
 TITLE_NUMBER = re.compile(r"(?:ФАКТУРА|ИЗВЕСТИЕ|INVOICE)\s+(\d{1,10})(?![\d.,/])", re.I)
 
-ISSUE_DATE = re.compile(r"Дата\s+на\s+(?:издаване|документа|фактурата|изд\.)|Date\s+of\s+issue|(?:^|\s)Date\b|Дата(?!\s+на\s+(?:дан|плащ|пад|дост))|(?:^|\s)от\s*$", re.I)
+ISSUE_DATE = re.compile(
+    r"Дата\s+на\s+(?:издаване|документа|фактурата|изд\.)|Date\s+of\s+issue|(?:^|\s)Date\b|Дата(?!\s+на\s+(?:дан|плащ|пад|дост))|(?:^|\s)от\s*$",
+    re.I,
+)
 TAX_EVENT_DATE = re.compile(r"дан(?:ъчно(?:то)?|\.)\s*събитие|Tax\s+(?:point|date)|Дата\s+на\s+доставка", re.I)
 OTHER_DATE = re.compile(r"падеж|срок|плащане\s+до|due", re.I)
 
 SUPPLIER = re.compile(r"^\W*(?:Доставчик(?:а)?|Продавач|Изпълнител|Издател|Supplier|Seller|Vendor)\b\s*:?", re.I)
 RECIPIENT = re.compile(r"^\W*(?:Получател|Купувач|Възложител|Клиент|Buyer|Customer|Client)\b\s*:?", re.I)
 # What may follow a party label on its line before the name: the label's other language.
-LABEL_TAIL = re.compile(r"[\s/|:\-]*(?:Доставчик|Продавач|Изпълнител|Издател|Получател|Купувач|Възложител|Клиент|Supplier|Seller|Vendor|Buyer|Customer|Client)?\s*:?\s*", re.I)
+LABEL_TAIL = re.compile(
+    r"[\s/|:\-]*(?:Доставчик|Продавач|Изпълнител|Издател|Получател|Купувач|Възложител|Клиент|Supplier|Seller|Vendor|Buyer|Customer|Client)?\s*:?\s*",
+    re.I,
+)
 NAME_KEY = re.compile(r"^\s*(?:Име(?:\s+на\s+(?:фирма(?:та)?|дружеството))?|Фирма|Наименование|Name|Company(?:\s+name)?)\s*:?\s*", re.I)
 EIK_LABEL = re.compile(r"Е[ИЙ]К(?:\s*/\s*БУЛСТАТ)?(?:\s+по\s+БУЛСТАТ)?|БУЛСТАТ|UIC|Reg\.?\s*No|ЕГН", re.I)
 NOT_A_NAME = re.compile(
@@ -98,7 +104,7 @@ def quantity_readings(text: str) -> list[Decimal]:
     if re.search(r"[.,]", text):
         last = max(text.rfind("."), text.rfind(","))
         whole = re.sub(r"[ .,]", "", text[:last])
-        readings.append(Decimal(f"{whole or '0'}.{text[last + 1:]}"))
+        readings.append(Decimal(f"{whole or '0'}.{text[last + 1 :]}"))
         if len(text) - last - 1 == 3:
             readings.append(Decimal(re.sub(r"[ .,]", "", text)))
     else:

@@ -28,7 +28,9 @@ MANY_LINES = {"issuer_multipage": (18, 45), "dense_multipage": (20, 70)}
 FAMILIES: dict[str, Callable[[Invoice], bytes]] = {**tuning.FAMILIES, **held_out.FAMILIES}
 CACHE = Path(os.environ.get("BARABA_CORPUS_CACHE", Path.home() / ".cache" / "baraba-invoice-corpus"))
 # Part of every cache key: a change to the generators makes new files.
-_VERSION = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in (held_out, tuning, model, pen)) + Path(__file__).read_bytes()).hexdigest()[:12]
+_VERSION = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (held_out, tuning, model, pen)) + Path(__file__).read_bytes()
+).hexdigest()[:12]
 
 
 def invoice(family: str, seed: int) -> Invoice:

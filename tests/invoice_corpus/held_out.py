@@ -32,8 +32,14 @@ def recipient_left(inv: Invoice) -> bytes:
             pen.text(x + 72, 682 - i * 13, v, 8.5, bold=k == "Име на фирма:")
     y = 575
     pen.box(50, y - 6, 495, 18)
-    for x, h, a in ((54, "Код", "left"), (95, "Стока/Услуга", "left"), (300, "Мярка", "left"), (405, "Количество", "right"),
-                    (470, "Цена", "right"), (540, "Стойност", "right")):
+    for x, h, a in (
+        (54, "Код", "left"),
+        (95, "Стока/Услуга", "left"),
+        (300, "Мярка", "left"),
+        (405, "Количество", "right"),
+        (470, "Цена", "right"),
+        (540, "Стойност", "right"),
+    ):
         pen.text(x, y, h, 8.5, bold=True, align=a)
     for n, item in enumerate(inv.items, 1):
         y -= 18
@@ -47,7 +53,11 @@ def recipient_left(inv: Invoice) -> bytes:
     for x in (92, 296, 346, 410, 475):
         pen.rule(x, y - 6, x, 587)
     y -= 34
-    for label, value in ((f"Данъчна основа {inv.vat_rate}%:", inv.tax_base), ("Начислен ДДС:", inv.vat_amount), ("Сума за плащане:", inv.total)):
+    for label, value in (
+        (f"Данъчна основа {inv.vat_rate}%:", inv.tax_base),
+        ("Начислен ДДС:", inv.vat_amount),
+        ("Сума за плащане:", inv.total),
+    ):
         pen.text(400, y, label, 9.5, bold=label.startswith("Сума"), align="right")
         pen.text(540, y, f"{money(value, 'bg')} {cur(inv, 'short')}", 9.5, align="right", bold=label.startswith("Сума"))
         y -= 15
@@ -98,8 +108,12 @@ def letterhead(inv: Invoice) -> bytes:
         pen.text(550, y, money(item.amount, "dots"), 8.5, align="right")
     pen.rule(40, y - 6, 555, y - 6, 0.4)
     y -= 28
-    for label, value in (("Данъчна основа", money(inv.tax_base, "dots")), ("Ставка на ДДС", f"{inv.vat_rate} %"),
-                         ("Начислен ДДС", money(inv.vat_amount, "dots")), ("Общо за плащане", money(inv.total, "dots"))):
+    for label, value in (
+        ("Данъчна основа", money(inv.tax_base, "dots")),
+        ("Ставка на ДДС", f"{inv.vat_rate} %"),
+        ("Начислен ДДС", money(inv.vat_amount, "dots")),
+        ("Общо за плащане", money(inv.total, "dots")),
+    ):
         pen.text(340, y, label, 9.5, bold=label.startswith("Общо"))
         pen.text(550, y, f"{value} {cur(inv) if '%' not in value else ''}".rstrip(), 9.5, align="right", bold=label.startswith("Общо"))
         y -= 15
@@ -147,7 +161,11 @@ def english_first(inv: Invoice) -> bytes:
         pen.text(543, y, money(item.amount, "en"), 8, align="right")
     y -= 30
     sym = "€" if inv.currency == "EUR" else "BGN"
-    for label, value in (("Subtotal / Сума без ДДС", inv.tax_base), (f"VAT {inv.vat_rate}% / ДДС", inv.vat_amount), ("Total / Общо", inv.total)):
+    for label, value in (
+        ("Subtotal / Сума без ДДС", inv.tax_base),
+        (f"VAT {inv.vat_rate}% / ДДС", inv.vat_amount),
+        ("Total / Общо", inv.total),
+    ):
         pen.text(330, y, label, 9, bold=label.startswith("Total"))
         pen.text(543, y, f"{money(value, 'en')} {sym}", 9, align="right", bold=label.startswith("Total"))
         y -= 14

@@ -24,7 +24,8 @@ _GOODS = (
     ("Счетоводно обслужване", "месец"), ("Консултантски услуги", "ч."), ("Транспортни услуги", "км"), ("Нощувка, двойна стая", "нощ"),
     ("Лиценз за софтуер", "бр."), ("Тонер касета", "бр."), ("Боя латекс бяла", "л"), ("Дървен материал, иглолистен", "м3"),
     ("Ремонт на климатик", "услуга"), ("Кабел СВТ 3х2,5", "м"), ("Пелети дървесни", "т"), ("Почистване на офис", "кв.м"),
-    ("Уеб хостинг, годишен план", "бр."), ("Маркетингова кампания", "услуга"), ("Кафе на зърна 1 кг", "бр."), ("Монтаж на оборудване", "ч."),
+    ("Уеб хостинг, годишен план", "бр."), ("Маркетингова кампания", "услуга"), ("Кафе на зърна 1 кг", "бр."),
+    ("Монтаж на оборудване", "ч."),
 )  # fmt: skip
 
 
@@ -136,15 +137,20 @@ def make(family: str, seed: int, *, max_items: int = 6, min_items: int = 1) -> I
     items = []
     for _ in range(rng.randint(min_items, max_items)):
         description, unit = rng.choice(_GOODS)
-        quantity = Decimal(rng.choice((1, 1, 2, 3, 5, 10, 12, 24, 40, 100))) if unit in ("бр.", "месец", "услуга", "пакет", "торба", "нощ") \
+        quantity = (
+            Decimal(rng.choice((1, 1, 2, 3, 5, 10, 12, 24, 40, 100)))
+            if unit in ("бр.", "месец", "услуга", "пакет", "торба", "нощ")
             else Decimal(rng.randrange(5, 600)) / rng.choice((1, 10, 100))
+        )
         price = Decimal(rng.randrange(50, 250_000)) / 100
         items.append(Item(description, quantity.normalize() if quantity == quantity.to_integral() else quantity, unit, price, rate))
     bank = rng.choice(("UNCR7000", "BNBG9661", "FINV9150", "STSA9300", "RZBB9155"))
     iban = make_iban("BG", bank + "1" + "".join(str(rng.randrange(10)) for _ in range(9))) if rng.random() < 0.8 else ""
     number = str(rng.randrange(1, 99_999)).zfill(10) if rng.random() < 0.7 else str(rng.randrange(100, 999_999))
     reference = str(rng.randrange(1, 99_999)).zfill(10) if doc_type != "invoice" else ""
-    return Invoice(family, seed, doc_type, number, issue, tax_event, supplier, recipient, company, tuple(items), rate, currency, iban, reference)
+    return Invoice(
+        family, seed, doc_type, number, issue, tax_event, supplier, recipient, company, tuple(items), rate, currency, iban, reference
+    )
 
 
 # --- how numbers and dates are written ---------------------------------------------------------

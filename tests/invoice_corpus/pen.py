@@ -14,11 +14,23 @@ from reportlab.pdfgen import canvas
 FONTS = {
     "sans": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     "serif": ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"),
-    "condensed": ("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"),
-    "liberation": ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
-    "times": ("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"),
+    "condensed": (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf",
+    ),
+    "liberation": (
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    ),
+    "times": (
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf",
+    ),
     "mono": ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"),
-    "narrow": ("/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Regular.ttf", "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf"),
+    "narrow": (
+        "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf",
+    ),
 }
 WIDTH, HEIGHT = A4
 
@@ -76,8 +88,14 @@ class Pen:
         path = self.c.beginPath()
         path.moveTo(x, y)
         for i in range(1, 9):
-            path.curveTo(x + i * 9 - 6, y + 14 * math.sin(i + rng.random()), x + i * 9 - 3, y - 9 * math.cos(i * 1.7),
-                         x + i * 9, y + rng.uniform(-4, 6))
+            path.curveTo(
+                x + i * 9 - 6,
+                y + 14 * math.sin(i + rng.random()),
+                x + i * 9 - 3,
+                y - 9 * math.cos(i * 1.7),
+                x + i * 9,
+                y + rng.uniform(-4, 6),
+            )
         self.c.drawPath(path)
         self.c.restoreState()
 

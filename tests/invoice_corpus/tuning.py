@@ -26,8 +26,14 @@ def classic(inv: Invoice) -> bytes:
         pen.text(x, 616, f"Адрес: {party.address}", 8.5)
         pen.text(x, 602, f"МОЛ: {party.person}", 8.5)
     y = 565
-    for h, x, a in (("№", 50, "left"), ("Описание", 70, "left"), ("Мярка", 290, "left"), ("К-во", 370, "right"), ("Ед. цена", 450, "right"),
-                    ("Стойност", 540, "right")):
+    for h, x, a in (
+        ("№", 50, "left"),
+        ("Описание", 70, "left"),
+        ("Мярка", 290, "left"),
+        ("К-во", 370, "right"),
+        ("Ед. цена", 450, "right"),
+        ("Стойност", 540, "right"),
+    ):
         pen.text(x, y, h, 9, bold=True, align=a)
     pen.rule(48, y - 5, 545, y - 5)
     for n, item in enumerate(inv.items, 1):
@@ -71,7 +77,13 @@ def stacked(inv: Invoice) -> bytes:
         pen.text(130, y - 45, party.address, 9)
         y -= 75
     y -= 10
-    for h, x, a in (("Наименование", 50, "left"), ("Количество", 330, "right"), ("Мярка", 345, "left"), ("Цена", 450, "right"), ("Сума", 540, "right")):
+    for h, x, a in (
+        ("Наименование", 50, "left"),
+        ("Количество", 330, "right"),
+        ("Мярка", 345, "left"),
+        ("Цена", 450, "right"),
+        ("Сума", 540, "right"),
+    ):
         pen.text(x, y, h, 9, bold=True, align=a)
     for item in inv.items:
         y -= 16
@@ -81,8 +93,12 @@ def stacked(inv: Invoice) -> bytes:
         pen.text(450, y, money(item.unit_price, "plain"), 9, align="right")
         pen.text(540, y, money(item.amount, "plain"), 9, align="right")
     y -= 30
-    for label, value in (("Стойност без ДДС:", f"{inv.tax_base:.2f} {inv.currency}"), ("Ставка ДДС:", f"{inv.vat_rate} %"),
-                         ("Размер на ДДС:", f"{inv.vat_amount:.2f} {inv.currency}"), ("Обща стойност:", f"{inv.total:.2f} {inv.currency}")):
+    for label, value in (
+        ("Стойност без ДДС:", f"{inv.tax_base:.2f} {inv.currency}"),
+        ("Ставка ДДС:", f"{inv.vat_rate} %"),
+        ("Размер на ДДС:", f"{inv.vat_amount:.2f} {inv.currency}"),
+        ("Обща стойност:", f"{inv.total:.2f} {inv.currency}"),
+    ):
         pen.text(300, y, label, 10)
         pen.text(540, y, value, 10, align="right")
         y -= 16
@@ -115,8 +131,14 @@ def boxed(inv: Invoice) -> bytes:
     y = 610
     xs = (44, 70, 290, 340, 410, 475, 548)
     pen.box(44, y - 5, 504, 16)
-    for h, x, a in (("№", 48, "left"), ("Наименование", 74, "left"), ("Мярка", 294, "left"), ("К-во", 405, "right"), ("Цена", 470, "right"),
-                    ("Стойност", 544, "right")):
+    for h, x, a in (
+        ("№", 48, "left"),
+        ("Наименование", 74, "left"),
+        ("Мярка", 294, "left"),
+        ("К-во", 405, "right"),
+        ("Цена", 470, "right"),
+        ("Стойност", 544, "right"),
+    ):
         pen.text(x, y, h, 9, bold=True, align=a)
     for n, item in enumerate(inv.items, 1):
         y -= 16
@@ -143,7 +165,13 @@ def bilingual(inv: Invoice) -> bytes:
     """Bulgarian / English labels: Доставчик / Supplier, Получател / Customer, ЕИК / UIC,
     ДДС № / VAT No; plain 1234.56; dd.mm.yyyy."""
     pen = Pen("liberation", inv.number)
-    pen.text(50, 805, f"{TITLES[inv.doc_type]} / " + {"invoice": "INVOICE", "credit_note": "CREDIT NOTE", "debit_note": "DEBIT NOTE"}[inv.doc_type], 15, bold=True)
+    pen.text(
+        50,
+        805,
+        f"{TITLES[inv.doc_type]} / " + {"invoice": "INVOICE", "credit_note": "CREDIT NOTE", "debit_note": "DEBIT NOTE"}[inv.doc_type],
+        15,
+        bold=True,
+    )
     pen.text(50, 787, f"Номер / No: {inv.number}", 10)
     pen.text(50, 773, f"Дата / Date: {day(inv.issue_date, 'dot')}", 10)
     pen.text(300, 773, f"Дата на данъчно събитие / Tax date: {day(inv.tax_event_date, 'dot')}", 8.5)
@@ -157,8 +185,13 @@ def bilingual(inv: Invoice) -> bytes:
             pen.text(x, 697, f"ДДС № / VAT No: {party.vat}", 9)
         pen.text(x, 684, party.address, 8.5)
     y = 650
-    for h, x, a in (("Описание / Description", 50, "left"), ("Мярка / Unit", 270, "left"), ("К-во / Qty", 380, "right"),
-                    ("Цена / Price", 460, "right"), ("Сума / Amount", 545, "right")):
+    for h, x, a in (
+        ("Описание / Description", 50, "left"),
+        ("Мярка / Unit", 270, "left"),
+        ("К-во / Qty", 380, "right"),
+        ("Цена / Price", 460, "right"),
+        ("Сума / Amount", 545, "right"),
+    ):
         pen.text(x, y, h, 8.5, bold=True, align=a)
     pen.rule(50, y - 4, 545, y - 4, 1)
     for item in inv.items:
@@ -170,7 +203,11 @@ def bilingual(inv: Invoice) -> bytes:
         pen.text(545, y, money(item.amount, "plain"), 9, align="right")
     pen.rule(50, y - 6, 545, y - 6, 1)
     y -= 26
-    for label, value in (("Данъчна основа / Tax base", inv.tax_base), (f"ДДС / VAT {inv.vat_rate}%", inv.vat_amount), ("Общо / Total", inv.total)):
+    for label, value in (
+        ("Данъчна основа / Tax base", inv.tax_base),
+        (f"ДДС / VAT {inv.vat_rate}%", inv.vat_amount),
+        ("Общо / Total", inv.total),
+    ):
         pen.text(320, y, label, 9.5, bold=label.startswith("Общо"))
         pen.text(545, y, f"{money(value, 'plain')} {inv.currency}", 9.5, align="right")
         y -= 15
@@ -180,7 +217,7 @@ def bilingual(inv: Invoice) -> bytes:
 
 
 def issuer_multipage(inv: Invoice) -> bytes:
-    """"Издател" | "Клиент" side by side, many lines running over to page 2 with a page
+    """ "Издател" | "Клиент" side by side, many lines running over to page 2 with a page
     footer, totals at the end ("Сума без ДДС", "Начислен ДДС 20 %", "Сума за плащане")."""
     pen = Pen("sans", inv.number)
 
@@ -202,8 +239,13 @@ def issuer_multipage(inv: Invoice) -> bytes:
         pen.text(x, 685, party.address, 8.5)
 
     def header(y: float) -> None:
-        for h, x, a in (("Описание", 50, "left"), ("Мярка", 290, "left"), ("Количество", 400, "right"), ("Ед. цена", 470, "right"),
-                        ("Стойност", 545, "right")):
+        for h, x, a in (
+            ("Описание", 50, "left"),
+            ("Мярка", 290, "left"),
+            ("Количество", 400, "right"),
+            ("Ед. цена", 470, "right"),
+            ("Стойност", 545, "right"),
+        ):
             pen.text(x, y, h, 9, bold=True, align=a)
         pen.rule(50, y - 4, 545, y - 4)
 
@@ -227,7 +269,11 @@ def issuer_multipage(inv: Invoice) -> bytes:
         pen.new_page()
         y = 790
     y -= 28
-    for label, value in (("Сума без ДДС:", inv.tax_base), (f"Начислен ДДС {inv.vat_rate} %:", inv.vat_amount), ("Сума за плащане:", inv.total)):
+    for label, value in (
+        ("Сума без ДДС:", inv.tax_base),
+        (f"Начислен ДДС {inv.vat_rate} %:", inv.vat_amount),
+        ("Сума за плащане:", inv.total),
+    ):
         pen.text(330, y, label, 10, bold=label.startswith("Сума за"))
         pen.text(545, y, f"{money(value, 'bg')} {cur(inv, 'short')}", 10, align="right")
         y -= 16
@@ -242,7 +288,11 @@ def label_column(inv: Invoice) -> bytes:
     "Име:", "Булстат:", "ДДС номер:" rows, totals as rows, 1 234,56, dd.mm.yyyy г."""
     pen = Pen("narrow", inv.number)
     pen.text(50, 800, TITLES[inv.doc_type], 22, bold=True)
-    rows = [("Фактура No", inv.number), ("Дата на издаване", day(inv.issue_date, "dotg")), ("Дата на дан. събитие", day(inv.tax_event_date, "dotg"))]
+    rows = [
+        ("Фактура No", inv.number),
+        ("Дата на издаване", day(inv.issue_date, "dotg")),
+        ("Дата на дан. събитие", day(inv.tax_event_date, "dotg")),
+    ]
     if inv.reference:
         rows.append(("Към документ №", inv.reference))
     for i, (k, v) in enumerate(rows):
@@ -253,13 +303,23 @@ def label_column(inv: Invoice) -> bytes:
     for label, party in (("Доставчик", inv.supplier), ("Получател", inv.recipient)):
         pen.text(50, y, label, 11, bold=True)
         pen.rule(50, y - 3, 300, y - 3, 0.8)
-        items = [("Име:", party.name), ("Булстат:", party.eik)] + ([("ДДС номер:", party.vat)] if party.vat else []) + [("Адрес:", party.address)]
+        items = (
+            [("Име:", party.name), ("Булстат:", party.eik)]
+            + ([("ДДС номер:", party.vat)] if party.vat else [])
+            + [("Адрес:", party.address)]
+        )
         for i, (k, v) in enumerate(items):
             pen.text(50, y - 16 - i * 13, k, 9)
             pen.text(115, y - 16 - i * 13, v, 9)
         y -= 80
     y -= 5
-    for h, x, a in (("Артикул", 50, "left"), ("Ед.", 280, "left"), ("Кол.", 350, "right"), ("Ед. цена", 440, "right"), ("Общо", 545, "right")):
+    for h, x, a in (
+        ("Артикул", 50, "left"),
+        ("Ед.", 280, "left"),
+        ("Кол.", 350, "right"),
+        ("Ед. цена", 440, "right"),
+        ("Общо", 545, "right"),
+    ):
         pen.text(x, y, h, 9.5, bold=True, align=a)
     for item in inv.items:
         y -= 15
@@ -285,7 +345,9 @@ def stamped(inv: Invoice) -> bytes:
     rng = random.Random(inv.name)
     pen = Pen("serif", inv.number)
     pen.text(297, 800, f"{TITLES[inv.doc_type]} № {inv.number}", 15, bold=True, align="center")
-    pen.text(297, 783, f"Дата: {day(inv.issue_date, 'dot')}   Дата на данъчното събитие: {day(inv.tax_event_date, 'dot')}", 9, align="center")
+    pen.text(
+        297, 783, f"Дата: {day(inv.issue_date, 'dot')}   Дата на данъчното събитие: {day(inv.tax_event_date, 'dot')}", 9, align="center"
+    )
     if inv.reference:
         pen.text(297, 770, f"към фактура № {inv.reference}", 8.5, align="center")
     for x, label, party in ((50, "ПРОДАВАЧ", inv.supplier), (310, "КУПУВАЧ", inv.recipient)):
@@ -297,8 +359,14 @@ def stamped(inv: Invoice) -> bytes:
         pen.text(x, 685, party.address, 8.5)
     y = 650
     pen.box(48, y - 5, 500, 16)
-    for h, x, a in (("Описание", 52, "left"), ("Мярка", 260, "left"), ("К-во", 340, "right"), ("Цена", 410, "right"), ("ДДС", 455, "right"),
-                    ("Стойност", 544, "right")):
+    for h, x, a in (
+        ("Описание", 52, "left"),
+        ("Мярка", 260, "left"),
+        ("К-во", 340, "right"),
+        ("Цена", 410, "right"),
+        ("ДДС", 455, "right"),
+        ("Стойност", 544, "right"),
+    ):
         pen.text(x, y, h, 8.5, bold=True, align=a)
     for item in inv.items:
         y -= 16
