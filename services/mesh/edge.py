@@ -20,6 +20,7 @@ from baraba.access.v1 import access_pb2
 from google.api import annotations_pb2
 
 from services.kernel.settings import env, service_addr
+from services.mesh import frontend
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "envoy" / "envoy.yaml"
@@ -122,7 +123,14 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
         for name in services
     ]
     routes.append({"match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}})
-    routes.append({"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}})
+    # REST and unknown gRPC paths never fall through to the browser app: the transcoder turns
+    # known /api/ routes into gRPC paths (matched above), the rest stays a JSON 404.
+    not_found = {"direct_response": {"status": 404, "body": {"inline_string": "no such route"}}}
+    routes.append({"match": {"prefix": "/api/"}, **not_found})
+    routes.append({"match": {"prefix": "/.well-known/"}, **not_found})
+    routes.append({"match": {"prefix": "/", "grpc": {}}, **not_found})
+    routes += frontend.routes()
+    routes.append({"match": {"prefix": "/"}, **not_found})
     public = [path for name in services for path in public_paths(name)]
     jwt_rules = [{"match": {"path": path}} for path in public]
     # Reflection describes the contracts, which are no secret: grpcurl needs it before any call,

@@ -95,6 +95,7 @@ def main() -> None:
     print(
         f"""
 Baraba mesh is up.
+  open in a browser   {edge_url}/
   edge (REST + gRPC)  {edge_url}
   services (gRPC)     {", ".join(f"{n} :{ports[n]}" for n in SERVICES)}
   logs                {mesh.workdir / "logs"}/
