@@ -21,10 +21,14 @@ CHROMIUM = os.environ.get("BARABA_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("BARABA_TEST_OUTPUT", ROOT / ".baraba" / "test-output")) / "screenshots"
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while sync Playwright runs, its event loop belongs to this
+# thread and other tests' asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def browser() -> Browser:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is needed at {CHROMIUM} for the browser tests: run `make test` (it installs it) or `sh frontend/setup-browser.sh`")
+        pytest.fail(
+            f"Chromium is needed at {CHROMIUM} for the browser tests: run `make test` (it installs it) or `sh frontend/setup-browser.sh`"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
         yield chromium
@@ -71,7 +75,10 @@ def expire_stored_token(page: Page) -> str:
 
 
 def create_company(http, headers, name: str = "Пример ООД", **fields) -> dict:
-    body = {"company": {"name": name, "eik": "175074752", "vat_number": "BG175074752", "is_vat_registered": True, **fields}, "request_id": str(uuid.uuid4())}
+    body = {
+        "company": {"name": name, "eik": "175074752", "vat_number": "BG175074752", "is_vat_registered": True, **fields},
+        "request_id": str(uuid.uuid4()),
+    }
     reply = http.post("/api/companies", headers=headers, json=body)
     assert reply.status_code == 200, reply.text
     return reply.json()

@@ -15,6 +15,9 @@ from services.kernel.auth import SERVICE_HEADER, MeshCredentials
 from services.mesh import frontend, postgres
 from services.mesh.launcher import SERVICES, Mesh, free_port, scratch_mesh
 
+# The browser tests' fixtures (Chromium, a page per test): tests/browser.py.
+pytest_plugins = ["tests.browser"]
+
 ADMIN = "admin"
 ADMIN_PASSWORD = "test-admin-password-1"
 KEY_PASSPHRASE = "test-key-passphrase"

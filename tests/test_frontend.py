@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import browser, choose_company, create_company, expire_stored_token, page, sign_in, stored_session  # noqa: F401
 from services.mesh import frontend
+from tests.browser import choose_company, create_company, expire_stored_token, sign_in, stored_session
 from tests.conftest import ADMIN_PASSWORD, bearer
 
 

@@ -101,7 +101,10 @@ def _file_route(match: dict, file: Path, cache: str) -> dict:
         "match": match,
         "direct_response": {"status": 200, "body": {"filename": str(file)}},
         "response_headers_to_add": [
-            {"header": {"key": "content-type", "value": CONTENT_TYPES.get(file.suffix, "application/octet-stream")}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
+            {
+                "header": {"key": "content-type", "value": CONTENT_TYPES.get(file.suffix, "application/octet-stream")},
+                "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+            },
             {"header": {"key": "cache-control", "value": cache}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
             {"header": {"key": "x-content-type-options", "value": "nosniff"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"},
         ],

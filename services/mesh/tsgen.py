@@ -102,7 +102,9 @@ class _Package:
 
 def _field_type(pkg: _Package, field, message) -> str:
     if field.type == F.TYPE_MESSAGE:
-        entry = next((n for n in message.nested_type if n.options.map_entry and field.type_name.endswith(f".{message.name}.{n.name}")), None)
+        entry = next(
+            (n for n in message.nested_type if n.options.map_entry and field.type_name.endswith(f".{message.name}.{n.name}")), None
+        )
         if entry is not None:
             value = entry.field[1]
             inner = _field_type(pkg, value, entry)
@@ -161,7 +163,10 @@ def _route_lines(pkg: _Package, service) -> list[str]:
         raw = method.output_type == HTTP_BODY
         response = "Response" if raw else pkg.type_of(method.output_type)
         service_name = pkg.name.split(".")[1]
-        route = f'{{ service: "{service_name}", method: "{verb.upper()}", path: "{getattr(rule, verb)}", body: "{rule.body}", raw: {"true" if raw else "false"} }}'
+        route = (
+            f'{{ service: "{service_name}", method: "{verb.upper()}", path: "{getattr(rule, verb)}", '
+            f'body: "{rule.body}", raw: {"true" if raw else "false"} }}'
+        )
         lines.append(f"  {_camel(method.name)}: rpc<{request}, {response}>({route}),")
     lines += ["};", ""]
     return lines

@@ -7,4 +7,5 @@ export const PermissionValues: readonly Permission[] = ["PERMISSION_UNSPECIFIED"
 export interface AccessRule {
   public: boolean;
   permission: Permission;
+  internal: boolean;
 }

@@ -85,7 +85,11 @@ export interface VatFileProblem {
   record: number;
   field: string;
   message: string;
+  severity: VatFileProblem_Severity;
 }
+
+export type VatFileProblem_Severity = "SEVERITY_UNSPECIFIED" | "SEVERITY_ERROR" | "SEVERITY_WARNING";
+export const VatFileProblem_SeverityValues: readonly VatFileProblem_Severity[] = ["SEVERITY_UNSPECIFIED", "SEVERITY_ERROR", "SEVERITY_WARNING"];
 
 export interface CheckVatFilesResponse {
   ok: boolean;
