@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from services.identity.store import SigningKey
 from services.kernel.auth import ALGORITHM, AUDIENCE, ISSUER
@@ -52,6 +52,9 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+KEYSTORE_LOCK_ID = 0x6B657973  # "keys"
+
+
 class Keystore:
     """Identity's signing keys. The newest key signs; every unretired key verifies, so a
     rotation does not invalidate tokens already issued. Private keys are stored encrypted
@@ -65,6 +68,8 @@ class Keystore:
 
     async def load(self, sessions) -> None:
         async with sessions() as db:
+            # Replicas starting together: the first creates the key, the others wait and read it.
+            await db.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": KEYSTORE_LOCK_ID})
             rows = (await db.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.created_at))).all()
             if not rows:
                 rows = [self._new_key()]

@@ -115,38 +115,6 @@ class TokenVerifier:
         return caller, float(claims["exp"])
 
 
-class JwksKeySource:
-    """Public keys fetched from identity's JWKS over gRPC, refreshed when an unknown kid shows
-    up (at most once per `min_refresh` seconds, so forged kids cannot flood identity)."""
-
-    def __init__(self, min_refresh: float = 30.0):
-        self._keys: dict[str, object] = {}
-        self._fetched_at = 0.0
-        self._min_refresh = min_refresh
-        self._lock = asyncio.Lock()
-
-    async def public_key(self, kid: str):
-        if kid not in self._keys and time.monotonic() - self._fetched_at > self._min_refresh:
-            async with self._lock:
-                if kid not in self._keys:
-                    await self._fetch()
-        return self._keys.get(kid)
-
-    async def _fetch(self) -> None:
-        from baraba.identity.v1 import identity_pb2, identity_pb2_grpc
-
-        from services.kernel import clients
-
-        self._fetched_at = time.monotonic()
-        try:
-            stub = clients.stub(identity_pb2_grpc.AuthServiceStub, "identity")
-            body = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=3)
-        except Exception as exc:  # keep the keys we have; the caller gets UNAUTHENTICATED
-            log.warning("could not fetch identity's public keys: %s", exc)
-            return
-        self._keys = {k["kid"]: jwt.PyJWK(k).key for k in json.loads(body.data)["keys"]}
-
-
 class MeshCredentials:
     """Signs this service's credential for calls to other services and verifies the
     credentials of callers. Both are cached: signing once a minute, verifying once per

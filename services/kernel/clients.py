@@ -1,7 +1,12 @@
-"""Typed stubs for calling other services. One channel per target per process, with a
-deadline on every call (the caller's remaining time, capped), retries of UNAVAILABLE with
-backoff through the gRPC service config, the caller's token and request id forwarded, and
-this service's mesh credential (which internal RPCs require) sent along."""
+"""Typed stubs for calling other services. One channel per target service per process,
+balanced round-robin over all of its replicas (BARABA_<SERVICE>_ADDR lists them, or names a
+host whose DNS answers with every replica, as a headless Service does), with a deadline on
+every call (the caller's remaining time, capped), the caller's token and request id
+forwarded, and this service's mesh credential (which internal RPCs require) sent along.
+
+Retries (UNAVAILABLE only, with backoff and a retry budget) are configured per method from the
+contracts (kernel/retry_safety.py): reads, and creates that carry a request_id field. A
+service calling a create with a request_id field must send one."""
 
 import json
 
@@ -9,40 +14,66 @@ import grpc
 
 from services.kernel.auth import SERVICE_HEADER, caller_var, mesh_credentials
 from services.kernel.logs import request_id_var
-from services.kernel.settings import service_addr
+from services.kernel.registry import grpc_services
+from services.kernel.retry_safety import retry_safety
+from services.kernel.settings import ConfigError, service_addr
 
 DEFAULT_TIMEOUT = 5.0
 
-_SERVICE_CONFIG = json.dumps(
-    {
-        "methodConfig": [
-            {
-                "name": [{}],  # every method of every service on the channel
-                "retryPolicy": {
-                    "maxAttempts": 4,
-                    "initialBackoff": "0.1s",
-                    "maxBackoff": "1s",
-                    "backoffMultiplier": 2,
-                    "retryableStatusCodes": ["UNAVAILABLE"],
-                },
-            }
-        ],
-        "retryThrottling": {"maxTokens": 10, "tokenRatio": 0.1},
-    }
-)
-_OPTIONS = [
-    ("grpc.service_config", _SERVICE_CONFIG),
-    ("grpc.enable_retries", 1),
-    ("grpc.keepalive_time_ms", 30_000),
-    ("grpc.keepalive_timeout_ms", 10_000),
-    ("grpc.max_receive_message_length", 32 * 1024 * 1024),
-]
+_RETRY = {
+    "maxAttempts": 4,
+    "initialBackoff": "0.05s",
+    "maxBackoff": "1s",
+    "backoffMultiplier": 2,
+    "retryableStatusCodes": ["UNAVAILABLE"],
+}
+
+
+def service_config(service: str) -> str:
+    """The gRPC service config of a channel to `service`: round_robin over every address the
+    target resolves to, retries for the methods that are safe to repeat, and a retry budget
+    (retries stop while more than half of the last calls failed)."""
+    safe = [
+        {"service": grpc_service.full_name, "method": method.name}
+        for grpc_service in grpc_services(service)
+        for method in grpc_service.methods
+        if retry_safety(method)
+    ]
+    return json.dumps(
+        {
+            "loadBalancingConfig": [{"round_robin": {}}],
+            # A replica reporting NOT_SERVING (draining, or its database down) gets no new calls.
+            "healthCheckConfig": {"serviceName": ""},
+            "methodConfig": [{"name": safe, "retryPolicy": _RETRY}] if safe else [],
+            "retryThrottling": {"maxTokens": 10, "tokenRatio": 0.1},
+        }
+    )
+
+
+def target(service: str) -> str:
+    """The gRPC target of a service: a list of replicas "a:1,b:2" becomes "ipv4:a:1,b:2"
+    (IP addresses only); a single host:port is resolved through DNS."""
+    addrs = [a.strip() for a in service_addr(service).split(",") if a.strip()]
+    if len(addrs) == 1:
+        return addrs[0]
+    if not all(a.rpartition(":")[0].replace(".", "").isdigit() for a in addrs):
+        raise ConfigError(f"BARABA_{service.upper()}_ADDR: a list of replicas must be IPv4 addresses, got {addrs}")
+    return "ipv4:" + ",".join(addrs)
+
+
 _channels: dict[str, grpc.aio.Channel] = {}
 
 
 def channel(service: str) -> grpc.aio.Channel:
     if service not in _channels:
-        _channels[service] = grpc.aio.insecure_channel(service_addr(service), options=_OPTIONS)
+        options = [
+            ("grpc.service_config", service_config(service)),
+            ("grpc.enable_retries", 1),
+            ("grpc.keepalive_time_ms", 30_000),
+            ("grpc.keepalive_timeout_ms", 10_000),
+            ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+        ]
+        _channels[service] = grpc.aio.insecure_channel(target(service), options=options)
     return _channels[service]
 
 

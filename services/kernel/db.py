@@ -1,16 +1,24 @@
 """One async SQLAlchemy engine per service (asyncpg), its session factory, and migrations:
-each service has its own database and its own Alembic history under services/<name>/migrations."""
+each service has its own database and its own Alembic history under services/<name>/migrations.
+
+Outages: every error that means "the database cannot be reached right now" (no socket,
+connection refused or closed, the server shutting down or starting up, a full pool) is
+recognised here once (`outage`) and answered UNAVAILABLE by the interceptor, never INTERNAL;
+`DatabaseWatch` tells the server's health service whether the database answers."""
 
 import asyncio
 import logging
 from pathlib import Path
 
 import asyncpg
+import sqlalchemy.exc
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import NullPool
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from services.kernel.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +27,133 @@ SERVICES_DIR = Path(__file__).resolve().parents[1]
 MIGRATION_LOCK_ID = 0x62617261  # "bara"
 
 
+# Engines created in this process: the server watches their databases (DatabaseWatch).
+ENGINES: list[AsyncEngine] = []
+POOL_TIMEOUT = 5.0  # seconds a request waits for a free connection before UNAVAILABLE
+CONNECT_TIMEOUT = 3.0
+
+
 def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
     # No ping before every checkout: it costs a round trip per request. A connection the
     # server dropped fails its statement once, invalidates the pool, and the interceptor
-    # answers UNAVAILABLE, which the edge and the clients retry.
+    # answers UNAVAILABLE, which the edge and the clients retry; the watch also empties the
+    # pool when the database comes back.
     # A fixed pool: overflow connections would be closed on return and reopened under load,
     # each a new PostgreSQL backend. Requests beyond the pool wait for a connection.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_recycle=1800)
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_recycle=1800,
+        pool_timeout=POOL_TIMEOUT,
+        connect_args={"timeout": CONNECT_TIMEOUT},
+    )
+    ENGINES.append(engine)
+    return engine
+
+
+# asyncpg's errors for a server that is gone, going or not there yet (SQLSTATE class 08 and
+# 57P01-57P03: admin/crash shutdown, "the database system is starting up/shutting down").
+_OUTAGE_ERRORS = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    OSError,  # no socket file, connection refused or reset
+    TimeoutError,  # connecting took longer than CONNECT_TIMEOUT
+)
+
+
+def outage(exc: BaseException) -> Unavailable | None:
+    """UNAVAILABLE if `exc` (a SQLAlchemy or asyncpg error, or what they wrap) means the
+    database cannot be reached now; None for every other error."""
+    if isinstance(exc, sqlalchemy.exc.TimeoutError):
+        return Unavailable("the database is busy; retry the request", reason="DATABASE_BUSY")
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 8:
+        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
+            break
+        if isinstance(current, _OUTAGE_ERRORS) or (isinstance(current, asyncpg.InterfaceError) and "closed" in str(current)):
+            if current is exc and isinstance(exc, OSError | TimeoutError) and not _raised_by_driver(exc):
+                return None  # an OSError of a file or another peer: not a database outage
+            break
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+        seen += 1
+    else:
+        return None
+    return Unavailable("the database cannot be reached right now; retry the request", reason="DATABASE_UNAVAILABLE")
+
+
+def _raised_by_driver(exc: BaseException) -> bool:
+    """SQLAlchemy's pool lets the driver's connect errors (ConnectionRefusedError, no socket
+    file) through unwrapped: tell them apart by where they were raised."""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if "/sqlalchemy/" in filename or "/asyncpg/" in filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+class DatabaseWatch:
+    """Asks each database of this process `SELECT 1` once a second on a connection of its
+    own (never from the pool, which may be busy serving), and reports the result to
+    `on_change(ok)`. When a database comes back, the pool is emptied so that no request
+    meets a connection the old server closed."""
+
+    INTERVAL = 1.0
+
+    def __init__(self, engines: list[AsyncEngine], on_change):
+        self.engines = engines
+        self.on_change = on_change
+        self._connections: dict[int, asyncpg.Connection] = {}
+        self._ok = True
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self.INTERVAL)
+            results = await asyncio.gather(*(self._answers(i, e) for i, e in enumerate(self.engines)))
+            ok = all(results)
+            if ok != self._ok:
+                self._ok = ok
+                if ok:
+                    for engine in self.engines:
+                        await engine.dispose(close=False)
+                log.warning("database %s", "reachable again" if ok else "unreachable: reporting NOT_SERVING")
+                await self.on_change(ok)
+
+    async def _answers(self, index: int, engine: AsyncEngine) -> bool:
+        try:
+            conn = self._connections.get(index)
+            if conn is None or conn.is_closed():
+                conn = self._connections[index] = await _connect(engine.url, engine.url.database, timeout=CONNECT_TIMEOUT)
+            await conn.fetchval("SELECT 1", timeout=CONNECT_TIMEOUT)
+            return True
+        except Exception:
+            if (conn := self._connections.pop(index, None)) is not None:
+                conn.terminate()
+            return False
+
+    async def close(self) -> None:
+        for conn in self._connections.values():
+            conn.terminate()
+        self._connections.clear()
+
+
+async def _connect(url, database: str, timeout: float = 60) -> asyncpg.Connection:
+    parsed = make_url(url) if isinstance(url, str) else url
+    return await asyncpg.connect(
+        host=parsed.host or parsed.query.get("host"),  # a unix socket directory comes as ?host=
+        port=parsed.port,
+        user=parsed.username,
+        password=parsed.password,
+        database=database,
+        timeout=timeout,
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
@@ -35,19 +163,13 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker:
 async def ensure_database(url: str) -> None:
     """Creates the service's database on its server if it does not exist yet."""
     parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host or parsed.query.get("host"),  # a unix socket directory comes as ?host=
-        port=parsed.port,
-        user=parsed.username,
-        password=parsed.password,
-        database="postgres",
-    )
+    conn = await _connect(parsed, "postgres")
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", parsed.database):
             try:
                 await conn.execute(f'CREATE DATABASE "{parsed.database}"')
                 log.info("created database", extra={"database": parsed.database})
-            except asyncpg.DuplicateDatabaseError:
+            except (asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
                 pass  # another replica was faster
     finally:
         await conn.close()

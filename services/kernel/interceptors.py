@@ -24,9 +24,8 @@ from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor
 from grpc_status import rpc_status
-from sqlalchemy.exc import DBAPIError
 
-from services.kernel import metrics, validation
+from services.kernel import db, metrics, validation
 from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
 from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
@@ -34,6 +33,7 @@ from services.kernel.logs import request_id_var, rpc_var
 log = logging.getLogger("rpc")
 
 # Infrastructure services every server exposes without a token (grpcurl, health checks).
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
 PUBLIC_SERVICES = {"grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection"}
 
 
@@ -88,8 +88,10 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
         handler = await continuation(details)
-        if handler is None:
-            return None
+        if handler is None or details.method.startswith(HEALTH_PREFIX):
+            # Health checks (each second from the edge and every client channel) are neither
+            # logged nor counted, and Watch streams by context.write, not by yielding.
+            return handler
         method = details.method
         if method not in self._rules:
             self._rules[method] = access_rule(method)
@@ -177,8 +179,10 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         if isinstance(exc, grpc.aio.AbortError):  # the servicer aborted on its own
             self._done(context.code() or grpc.StatusCode.UNKNOWN, started)
             raise exc
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            exc = Unavailable("the database connection was lost; retry the request", reason="DATABASE_RECONNECTING")
+        if (database_down := db.outage(exc)) is not None:
+            exc = database_down
+        elif isinstance(exc, grpc.aio.AioRpcError) and exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            exc = Unavailable(f"a service this request needs is unavailable ({exc.code().name}); retry the request", reason="PEER_UNAVAILABLE")
         if isinstance(exc, ServiceError):
             self._done(exc.code, started, error=exc.message)
             status = exc.to_status()

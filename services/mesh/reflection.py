@@ -12,9 +12,8 @@ from google.rpc import error_details_pb2  # noqa: F401 (so grpcurl can print err
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from services.kernel.registry import SERVICES, grpc_services
 from services.kernel.settings import env, service_addr
-from services.mesh.edge import grpc_services
-from services.mesh.launcher import SERVICES
 
 
 async def serve(addr: str) -> None:

@@ -10,7 +10,8 @@ BARABA_SEALING_KEY             encrypts the companies' Azure keys at rest (requi
 from baraba.scanner.v1 import scanner_pb2
 
 from services.kernel import db, sealing
-from services.kernel.auth import JwksKeySource, TokenVerifier
+from services.kernel.auth import TokenVerifier
+from services.kernel.jwks import JwksKeySource
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import ConfigError, Settings, env
 from services.scanner import reading

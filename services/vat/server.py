@@ -4,7 +4,8 @@ kept as versions per company and period."""
 from baraba.vat.v1 import vat_pb2
 
 from services.kernel import db
-from services.kernel.auth import JwksKeySource, TokenVerifier
+from services.kernel.auth import TokenVerifier
+from services.kernel.jwks import JwksKeySource
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import Settings
 from services.vat.returns import Returns

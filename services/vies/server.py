@@ -18,7 +18,8 @@ from datetime import timedelta
 from baraba.vies.v1 import vies_pb2
 
 from services.kernel import db
-from services.kernel.auth import JwksKeySource, TokenVerifier
+from services.kernel.auth import TokenVerifier
+from services.kernel.jwks import JwksKeySource
 from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import ConfigError, Settings, env
 from services.vies.checker import Checker, Policy

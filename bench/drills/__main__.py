@@ -1,0 +1,50 @@
+"""`make drill`: the four drills at full length, one after the other, each on its own mesh."""
+
+import argparse
+import asyncio
+import os
+import time
+
+from bench.drills.drills import drill_mesh, kill_drill, postgres_drill, rolling_drill, vies_drill
+from services.vies.standin import StandIn
+from services.mesh.launcher import free_port
+
+ALL = ["kill", "rolling", "postgres", "vies"]
+
+
+def show(title: str, figures: dict, started: float) -> None:
+    print(f"\n== {title} ({time.monotonic() - started:.0f} s, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    for name, value in figures.items():
+        print(f"  {name}: {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("drills", nargs="*", default=ALL, choices=ALL)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10, help="load before and after each fault")
+    args = parser.parse_args()
+    two = {"identity": 2, "ledger": 2, "vies": 2}
+    for name in args.drills:
+        started = time.monotonic()
+        if name == "kill":
+            with drill_mesh(["identity", "ledger"], two) as mesh:
+                show("1. SIGKILL of one ledger replica under load", asyncio.run(kill_drill(mesh, args.clients, args.seconds, args.seconds)), started)
+        elif name == "rolling":
+            with drill_mesh(["identity", "ledger", "vies", "scanner", "vat"], {s: 2 for s in ["identity", "ledger", "vies", "scanner", "vat"]}) as mesh:
+                show("2. rolling restart of every service under load", asyncio.run(rolling_drill(mesh, args.clients, args.seconds / 2, args.seconds / 2)), started)
+        elif name == "postgres":
+            with drill_mesh(["identity", "ledger"], two, private_postgres=True) as mesh:
+                show("3. PostgreSQL stopped for 10 s under load", asyncio.run(postgres_drill(mesh, args.clients, args.seconds / 2, 10, args.seconds)), started)
+        elif name == "vies":
+            standin = StandIn(port=free_port()).start()
+            env = {"BARABA_VIES_URL": standin.url, "BARABA_VIES_TIMEOUT": "3", "BARABA_VIES_CACHE_TTL": "2"}
+            try:
+                with drill_mesh(["identity", "ledger", "vies"], {"vies": 2}, env) as mesh:
+                    show("4. VIES down, then slow, under load", asyncio.run(vies_drill(mesh, standin, args.clients, args.seconds)), started)
+            finally:
+                standin.stop()
+
+
+if __name__ == "__main__":
+    main()
