@@ -6,8 +6,8 @@ import os
 import time
 
 from bench.drills.drills import drill_mesh, kill_drill, postgres_drill, rolling_drill, vies_drill
-from services.vies.standin import StandIn
 from services.mesh.launcher import free_port
+from services.vies.standin import StandIn
 
 ALL = ["kill", "rolling", "postgres", "vies"]
 
@@ -29,13 +29,27 @@ def main() -> None:
         started = time.monotonic()
         if name == "kill":
             with drill_mesh(["identity", "ledger"], two) as mesh:
-                show("1. SIGKILL of one ledger replica under load", asyncio.run(kill_drill(mesh, args.clients, args.seconds, args.seconds)), started)
+                show(
+                    "1. SIGKILL of one ledger replica under load",
+                    asyncio.run(kill_drill(mesh, args.clients, args.seconds, args.seconds)),
+                    started,
+                )
         elif name == "rolling":
-            with drill_mesh(["identity", "ledger", "vies", "scanner", "vat"], {s: 2 for s in ["identity", "ledger", "vies", "scanner", "vat"]}) as mesh:
-                show("2. rolling restart of every service under load", asyncio.run(rolling_drill(mesh, args.clients, args.seconds / 2, args.seconds / 2)), started)
+            with drill_mesh(
+                ["identity", "ledger", "vies", "scanner", "vat"], dict.fromkeys(["identity", "ledger", "vies", "scanner", "vat"], 2)
+            ) as mesh:
+                show(
+                    "2. rolling restart of every service under load",
+                    asyncio.run(rolling_drill(mesh, args.clients, args.seconds / 2, args.seconds / 2)),
+                    started,
+                )
         elif name == "postgres":
             with drill_mesh(["identity", "ledger"], two, private_postgres=True) as mesh:
-                show("3. PostgreSQL stopped for 10 s under load", asyncio.run(postgres_drill(mesh, args.clients, args.seconds / 2, 10, args.seconds)), started)
+                show(
+                    "3. PostgreSQL stopped for 10 s under load",
+                    asyncio.run(postgres_drill(mesh, args.clients, args.seconds / 2, 10, args.seconds)),
+                    started,
+                )
         elif name == "vies":
             standin = StandIn(port=free_port()).start()
             env = {"BARABA_VIES_URL": standin.url, "BARABA_VIES_TIMEOUT": "3", "BARABA_VIES_CACHE_TTL": "2"}

@@ -19,7 +19,9 @@ RECOVERY_LIMIT = 5.0
 
 
 @contextlib.contextmanager
-def drill_mesh(services: list[str], replicas: dict[str, int], env: dict[str, str] | None = None, private_postgres: bool = False) -> Iterator[Mesh]:
+def drill_mesh(
+    services: list[str], replicas: dict[str, int], env: dict[str, str] | None = None, private_postgres: bool = False
+) -> Iterator[Mesh]:
     """A scratch mesh for a drill: on the shared test server, or with a PostgreSQL of its own
     (the drill that stops the database must never stop a server others use)."""
     workdir = Path(tempfile.mkdtemp(prefix="baraba-drill-"))

@@ -63,7 +63,7 @@ class Load:
                 started = time.monotonic()
                 try:
                     status, body = await asyncio.wait_for(connection.request(request), CLIENT_TIMEOUT)
-                except (ProtocolError, OSError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, ProtocolError, OSError) as exc:
                     status, body = (-1 if isinstance(exc, asyncio.TimeoutError) else 0), b""
                     connection.close()
                     connection = await Connection.open("127.0.0.1", self.port)
@@ -105,7 +105,8 @@ class Load:
             codes[a.status] = codes.get(a.status, 0) + 1
         ms = sorted(a.seconds * 1000 for a in answers)
         by_code = ", ".join(f"{n} × {code if code > 0 else ('broken' if code == 0 else 'hung')}" for code, n in sorted(codes.items()))
-        return f"{len(answers)} requests ({by_code}), p50 {statistics.median(ms):.0f} ms, p99 {ms[max(0, int(len(ms) * 0.99) - 1)]:.0f} ms, max {ms[-1]:.0f} ms"
+        p99 = ms[max(0, int(len(ms) * 0.99) - 1)]
+        return f"{len(answers)} requests ({by_code}), p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms, max {ms[-1]:.0f} ms"
 
     def failures(self, answers: list[Answer] | None = None) -> list[Answer]:
         return [a for a in (self.answers if answers is None else answers) if a.status != 200]
@@ -141,7 +142,7 @@ async def reconcile(mesh, load: Load) -> dict[str, int]:
     finally:
         await conn.close()
     stored = {row["id"]: int(row["number"]) for row in rows}
-    told = {entry_id: number for entry_id, number in load.created.values()}
+    told = dict(load.created.values())
     numbers = sorted(stored.values())
     return {
         "entries": len(stored),

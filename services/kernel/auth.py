@@ -11,9 +11,7 @@ contract marks `internal` need it; a user's token can never stand in for it (ano
 algorithm, audience and header), and the edge never forwards it from outside.
 """
 
-import asyncio
 import contextvars
-import json
 import logging
 import time
 from dataclasses import dataclass

@@ -144,7 +144,7 @@ class DatabaseWatch:
         self._connections.clear()
 
 
-async def _connect(url, database: str, timeout: float = 60) -> asyncpg.Connection:
+async def _connect(url, database: str, timeout: float = 60) -> asyncpg.Connection:  # noqa: ASYNC109 (asyncpg's own connect timeout)
     parsed = make_url(url) if isinstance(url, str) else url
     return await asyncpg.connect(
         host=parsed.host or parsed.query.get("host"),  # a unix socket directory comes as ?host=

@@ -182,7 +182,9 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         if (database_down := db.outage(exc)) is not None:
             exc = database_down
         elif isinstance(exc, grpc.aio.AioRpcError) and exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-            exc = Unavailable(f"a service this request needs is unavailable ({exc.code().name}); retry the request", reason="PEER_UNAVAILABLE")
+            exc = Unavailable(
+                f"a service this request needs is unavailable ({exc.code().name}); retry the request", reason="PEER_UNAVAILABLE"
+            )
         if isinstance(exc, ServiceError):
             self._done(exc.code, started, error=exc.message)
             status = exc.to_status()

@@ -42,6 +42,8 @@ class JwksKeySource:
             body = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=3)
         except Exception as exc:  # keep the keys we have; ask again on the next unknown kid
             log.warning("could not fetch identity's public keys: %s", exc)
-            raise Unavailable("access tokens cannot be verified right now (identity unreachable); retry the request", reason="KEYS_UNAVAILABLE") from None
+            raise Unavailable(
+                "access tokens cannot be verified right now (identity unreachable); retry the request", reason="KEYS_UNAVAILABLE"
+            ) from None
         self._fetched_at = time.monotonic()
         self._keys = {k["kid"]: jwt.PyJWK(k).key for k in json.loads(body.data)["keys"]}

