@@ -22,11 +22,12 @@ venv: $(STAMP)
 gen: $(STAMP)
 	$(BIN)/python -m services.mesh.codegen
 
-## lint: ruff (lint + format check) and mypy over the Python tree; buf lint + breaking-change
+## lint: ruff (lint + format check) and mypy (settings in pyproject.toml) over the Python tree; buf lint + breaking-change
 ## check of the v1 contracts against proto/baseline.binpb. `make format` fixes what ruff can.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/buf lint
 	mkdir -p .baraba && $(BIN)/buf build --exclude-source-info -o .baraba/contracts.binpb
 	$(BIN)/buf breaking .baraba/contracts.binpb --against proto/baseline.binpb

@@ -56,7 +56,8 @@ class Connection(asyncio.Protocol):
             del self.buffer[: start + length]
             return status, body
         if "\r\ntransfer-encoding: chunked" in head:
-            chunks, at = [], start
+            chunks: list[bytes] = []
+            at = start
             while True:
                 line_end = self.buffer.find(b"\r\n", at)
                 if line_end < 0:
@@ -75,6 +76,7 @@ class Connection(asyncio.Protocol):
         if self.lost is not None:
             raise self.lost
         self.waiter = asyncio.get_running_loop().create_future()
+        assert self.transport is not None, "connected"
         self.transport.write(data)
         return await self.waiter
 

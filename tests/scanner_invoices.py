@@ -51,7 +51,7 @@ class Invoice:
 
     @property
     def tax_base(self) -> Decimal:
-        return sum((q * p).quantize(CENT) for _, q, p in self.lines)
+        return sum(((q * p).quantize(CENT) for _, q, p in self.lines), Decimal(0))
 
     @property
     def vat_amount(self) -> Decimal:
@@ -220,7 +220,7 @@ def money(value: Decimal, style: str) -> str:
     if style == "plain":
         return text
     whole, cents = text.split(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -302,7 +302,7 @@ def _stacked(c, inv: Invoice) -> None:
         _text(c, 50, 782, f"Към фактура № {inv.reference}", 9)
     _text(c, 50, 762, f"Дата: {day(inv.issue_date, 'g')}", 10)
     _text(c, 250, 762, f"Данъчно събитие: {day(inv.tax_event_date, 'g')}", 10)
-    y = 730
+    y: float = 730
     for label, party in (("Продавач:", inv.supplier), ("Купувач:", inv.recipient)):
         _text(c, 50, y, label, 10, bold=True)
         _text(c, 130, y, party.name, 10, bold=True)

@@ -4,9 +4,8 @@ rewritten in their styles, and damaged fields that must be reported once, where 
 from collections import Counter
 from pathlib import Path
 
-from vat_scenario import PERIOD
-
 from services.vat.parser import ERROR, WARNING, check_files
+from tests.vat_scenario import PERIOD
 
 GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
 FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")

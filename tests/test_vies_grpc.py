@@ -185,6 +185,7 @@ def test_faults_that_may_pass_are_retried_then_unavailable_naming_state_and_reas
     assert error.code() == grpc.StatusCode.UNAVAILABLE
     assert error.details() == f"VIES could not check a VAT number of Bulgaria (BG): {RETRIED[fault]} ({fault}); try again later"
     info, _ = error_details(error)
+    assert info is not None
     assert info.reason == f"VIES_{fault}" and info.metadata["country_code"] == "BG"
     assert len(vies_standin.requests(number)) == MAX_ATTEMPTS
 

@@ -16,7 +16,7 @@ def permission_flags(permissions) -> dict[str, bool]:
 
 
 async def _member_count(db: AsyncSession, group_id: uuid.UUID) -> int:
-    return await db.scalar(select(func.count()).select_from(User).where(User.group_id == group_id))
+    return await db.scalar(select(func.count()).select_from(User).where(User.group_id == group_id)) or 0
 
 
 class Groups:

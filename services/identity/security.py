@@ -77,6 +77,7 @@ class Keystore:
                 await db.commit()
         for row in rows:
             private = serialization.load_pem_private_key(row.private_pem, password=self._passphrase)
+            assert isinstance(private, Ed25519PrivateKey)  # the only kind _new_key makes
             self._public[row.kid] = private.public_key()
             self._jwks.append(row.public_jwk)
             self._signing = (row.kid, private)
@@ -97,6 +98,7 @@ class Keystore:
         return {"keys": self._jwks}
 
     def access_token(self, user_id: uuid.UUID, username: str, permissions: list[str], session_id: uuid.UUID, ttl: int) -> str:
+        assert self._signing is not None, "load() runs at start"
         kid, private = self._signing
         now = int(time.time())
         claims = {

@@ -36,7 +36,7 @@ def load_policy(settings: Settings) -> Policy:
 async def build(settings: Settings) -> MeshServer:
     passphrase = settings.require_secret("BARABA_IDENTITY_KEY_PASSPHRASE")
     admin_password = settings.require_secret("BARABA_ADMIN_PASSWORD")
-    if settings.production and (admin_password.lower() in WEAK_PASSWORDS or len(admin_password) < 12):
+    if settings.production and admin_password is not None and (admin_password.lower() in WEAK_PASSWORDS or len(admin_password) < 12):
         raise ConfigError("BARABA_ADMIN_PASSWORD is too weak for production (12+ characters, not a default)")
 
     await db.migrate("identity", settings.database_url)

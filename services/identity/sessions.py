@@ -70,7 +70,7 @@ class Sessions:
             )
             .returning(LoginThrottle.failures)
         )
-        if failures >= self.policy.lock_after_failures:
+        if (failures or 0) >= self.policy.lock_after_failures:
             await db.execute(
                 update(LoginThrottle)
                 .where(LoginThrottle.username_key == key)

@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import NullPool
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 
 from services.kernel.errors import Unavailable
 
@@ -158,6 +158,13 @@ async def _connect(url, database: str, timeout: float = 60) -> asyncpg.Connectio
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy one: for arrays as parameters and bulk reads."""
+    raw = await conn.get_raw_connection()
+    assert raw.driver_connection is not None, "a checked-out connection has a driver connection"
+    return raw.driver_connection
 
 
 async def ensure_database(url: str) -> None:

@@ -48,9 +48,10 @@ def access_rule(method: str) -> access_pb2.AccessRule:
     if service in PUBLIC_SERVICES:
         return access_pb2.AccessRule(public=True)
     options = descriptor_pool.Default().FindMethodByName(f"{service}.{name}").GetOptions()
-    if not options.HasExtension(access_pb2.access):
+    # gen/'s stubs type an extension as a plain FieldDescriptor, which protobuf's stubs refuse here
+    if not options.HasExtension(access_pb2.access):  # type: ignore[arg-type]
         raise ValueError(f"{service}.{name} declares no (baraba.access.v1.access) rule")
-    return options.Extensions[access_pb2.access]
+    return options.Extensions[access_pb2.access]  # type: ignore[index]
 
 
 @cache

@@ -15,6 +15,7 @@ BARABA_LOG_LEVEL             INFO by default
 
 import os
 from dataclasses import dataclass
+from typing import overload
 
 from sqlalchemy.engine import make_url
 
@@ -25,7 +26,14 @@ class ConfigError(RuntimeError):
     """A setting is missing or unsafe; the service refuses to start."""
 
 
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
+    """An environment variable; unset and empty both mean `default`."""
     value = os.environ.get(name)
     return value if value not in (None, "") else default
 
@@ -74,6 +82,10 @@ class Settings:
             log_level=env("BARABA_LOG_LEVEL", "INFO").upper(),
         )
 
+    @overload
+    def require_secret(self, name: str) -> str | None: ...
+    @overload
+    def require_secret(self, name: str, dev_default: str) -> str: ...
     def require_secret(self, name: str, dev_default: str | None = None) -> str | None:
         """A secret from the environment. Production refuses to start without it; development
         falls back to `dev_default`, which must never be used in production."""

@@ -67,7 +67,9 @@ def _supported_rules(field: FieldDescriptor, rules: validate_pb2.FieldRules) -> 
 @cache
 def _rules(field: FieldDescriptor) -> validate_pb2.FieldRules | None:
     options = field.GetOptions()
-    return options.Extensions[validate_pb2.rules] if options.HasExtension(validate_pb2.rules) else None
+    # gen/'s stubs type an extension as a plain FieldDescriptor, which protobuf's stubs refuse here
+    rules = validate_pb2.rules
+    return options.Extensions[rules] if options.HasExtension(rules) else None  # type: ignore[index, arg-type]
 
 
 class _StringRules:
@@ -76,8 +78,10 @@ class _StringRules:
 
     def __init__(self, r: validate_pb2.StringRules):
         self.ignore_empty = r.ignore_empty
-        for name in ("len", "min_len", "max_len", "prefix"):
-            setattr(self, name, getattr(r, name) if r.HasField(name) else None)
+        self.len = r.len if r.HasField("len") else None
+        self.min_len = r.min_len if r.HasField("min_len") else None
+        self.max_len = r.max_len if r.HasField("max_len") else None
+        self.prefix = r.prefix if r.HasField("prefix") else None
         self.pattern = r.pattern if r.HasField("pattern") else None
         self.regex = re.compile(r.pattern) if r.HasField("pattern") else None
         self.email, self.uuid = r.email, r.uuid
@@ -100,7 +104,13 @@ def _plan(descriptor: Descriptor) -> tuple[_FieldPlan, ...]:
         rules = _rules(field)
         is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
         is_message = field.message_type is not None and not is_map
-        text = _MAP if is_map and _map_holds_text(field.message_type) else _TEXT if field.type == FieldDescriptor.TYPE_STRING else None
+        text = (
+            _MAP
+            if is_map and field.message_type and _map_holds_text(field.message_type)
+            else _TEXT
+            if field.type == FieldDescriptor.TYPE_STRING
+            else None
+        )
         if rules is not None or is_message or text:
             strings = _StringRules(rules.string) if rules is not None and rules.WhichOneof("type") == "string" else None
             plan.append((field, field.name, rules, field.is_repeated, is_message, field.has_presence, strings, text))

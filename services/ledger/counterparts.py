@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import delete, exists, func, insert, or_, select, tuple_, update
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -153,7 +154,7 @@ class Counterparts:
             except IntegrityError:
                 raise in_use from None
 
-    async def validate_vat(self, company_id: str, vat_number: str) -> tuple[VatCheck, object | None]:
+    async def validate_vat(self, company_id: str, vat_number: str) -> tuple[VatCheck, Row | None]:
         """VIES's answer, and the company's counterpart with that VAT number (None if there
         is none) with the answer stored on it. When vies cannot answer nothing changes."""
         await require_company_access(company_id)

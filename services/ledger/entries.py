@@ -11,7 +11,7 @@ gaps or duplicates under concurrent creates. A posted entry cannot change until 
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
 from services.kernel.companies import require_company_access
+from services.kernel.db import driver_connection
 from services.kernel.errors import FailedPrecondition, NotFound
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Counterpart, EntryCounter, EntryLine, JournalEntry
 from services.ledger.values import ZERO, Violations, money
@@ -69,7 +70,7 @@ class Entry:
     """An entry as stored: the header row and its lines (with account code and name)."""
 
     header: Mapping
-    lines: list[Mapping]
+    lines: Sequence[Mapping]
 
 
 @dataclass
@@ -201,7 +202,9 @@ async def _resolve(conn: AsyncConnection, cid: uuid.UUID, draft: Draft, path: st
     """Checks that accounts and counterparts belong to the company (one query each) and returns
     the accounts by id."""
     account_ids = list({line["account_id"] for line in draft.lines})
-    accounts = {row.id: row._mapping for row in await conn.execute(_ACCOUNTS_OF, {"cid": cid, "ids": account_ids})}
+    accounts: dict[uuid.UUID, Mapping] = {
+        row.id: row._mapping for row in await conn.execute(_ACCOUNTS_OF, {"cid": cid, "ids": account_ids})
+    }
     counterpart_ids = list(_counterpart_ids(draft))
     known_counterparts = set(await conn.scalars(_COUNTERPARTS_OF, {"cid": cid, "ids": counterpart_ids})) if counterpart_ids else set()
     _check_references(draft, accounts, known_counterparts, path)
@@ -307,7 +310,7 @@ _FOUND = ("found_account_ids", "found_codes", "found_names", "found_active", "fo
 async def _create(conn: AsyncConnection, cid: uuid.UUID, user_id: uuid.UUID, draft: Draft, path: str = "journal_entry") -> Entry:
     entry_id = uuid.uuid4()
     lines = [{"id": uuid.uuid4(), **line} for line in draft.lines]
-    driver = (await conn.get_raw_connection()).driver_connection  # asyncpg: arrays as parameters
+    driver = await driver_connection(conn)  # asyncpg: arrays as parameters
     row = await driver.fetchrow(
         CREATE_ENTRY_SQL,
         cid,
@@ -422,7 +425,7 @@ class JournalEntries:
             total = await conn.scalar(select(func.count()).select_from(ENTRIES).where(*where))
             headers, next_token = paging.next_page(headers, size, lambda h: (h["number"],))
             lines = await _lines_of(conn, [h["id"] for h in headers])
-        return [Entry(h, lines[h["id"]]) for h in headers], next_token, total
+        return [Entry(h, lines[h["id"]]) for h in headers], next_token, total or 0
 
     async def create(self, company_id: str, raw: Mapping, request_id: str, render: Callable[[Entry], M], response_type: type[M]) -> M:
         await require_company_access(company_id)

@@ -17,6 +17,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.kernel.companies import require_company_access
+from services.kernel.db import driver_connection
 from services.ledger.store import VAT_RELEVANT
 
 BATCH = 1000
@@ -66,7 +67,7 @@ class VatStream:
         after = FIRST
         while True:
             async with self.engine.connect() as conn:
-                driver = (await conn.get_raw_connection()).driver_connection
+                driver = await driver_connection(conn)
                 rows = await driver.fetch(SQL, cid, vat_period, *after)
             if rows:
                 yield rows

@@ -125,7 +125,7 @@ async def _counterpart(company_id: str, invoice_id: str, values: dict[str, str],
                 is_supplier=role == "supplier",
                 is_customer=role == "recipient",
                 is_vat_registered=bool(vat),
-                **({"iban": values["iban"]} if role == "supplier" and values.get("iban") else {}),
+                iban=values["iban"] if role == "supplier" and values.get("iban") else None,
             ),
         ),
     )

@@ -81,7 +81,8 @@ def to_extraction(result: dict) -> Extraction:
         if polygon and page.get("width") and page.get("height"):
             xs, ys = polygon[0::2], polygon[1::2]
             w, h = Decimal(str(page["width"])), Decimal(str(page["height"]))
-            box = tuple(round(float(Decimal(str(v)) / d), 4) for v, d in ((min(xs), w), (min(ys), h), (max(xs), w), (max(ys), h)))
+            x0, y0, x1, y1 = (round(float(Decimal(str(v)) / d), 4) for v, d in ((min(xs), w), (min(ys), h), (max(xs), w), (max(ys), h)))
+            box = (x0, y0, x1, y1)
         confidence = float(azure_field.get("confidence", 0))
         out.fields[name] = Found(
             str(value), round(confidence, 3), "azure", region.get("pageNumber", 0), box, azure_field.get("content", "")

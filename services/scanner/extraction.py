@@ -111,7 +111,8 @@ def _found(line: Line, start: int, end: int, value: str, source: str, factor: fl
     confidence = min(w.confidence for w in words) * factor
     if free_text and source == "ocr":
         confidence = min(confidence, OCR_TEXT_CAP)
-    return Found(value, round(confidence, 3), source, line.page, tuple(round(v, 4) for v in box), line.text)
+    x0, y0, x1, y1 = (round(v, 4) for v in box)
+    return Found(value, round(confidence, 3), source, line.page, (x0, y0, x1, y1), line.text)
 
 
 def extract(doc: Document, company_eik: str = "", company_vat: str = "") -> Extraction:
@@ -243,12 +244,16 @@ def _blocks(lines: list[Line]) -> list[Block]:
     for row, cell, role in labels:
         left = cell.x0 - 0.01
         right = min((c.x0 - 0.005 for r, c, _ in labels if r == row and c.x0 > cell.x0), default=1.01)
-        taken, last = [], lines[row]
+        taken: list[Line] = []
+        last = lines[row]
         first = cut(lines[row], cell.x0 - 0.001, right)
-        label = (SUPPLIER if role == "supplier" else RECIPIENT).search(first.text)
-        rest = LABEL_TAIL.match(first.text, label.end()).end()
-        if rest < len(first.text):
-            taken.append(cut(first, first.x_at(rest), right))
+        label = (SUPPLIER if role == "supplier" else RECIPIENT).search(first.text) if first else None
+        tail = LABEL_TAIL.match(first.text, label.end()) if first and label else None
+        if first is None or tail is None:  # the label's own cell holds no text: nothing to read
+            continue
+        rest = tail.end()
+        if rest < len(first.text) and (after_label := cut(first, first.x_at(rest), right)) is not None:
+            taken.append(after_label)
         for r in range(row + 1, min(row + 9, len(lines))):
             line = lines[r]
             if line.page != lines[row].page or line.top - last.bottom > 2.6 * line.height:
@@ -293,11 +298,11 @@ def _party(block: Block, src) -> dict[str, Found]:
                     break
             if "eik" in out:
                 break
-    vat, eik = out.get("vat_number"), out.get("eik")
-    if vat and eik and vat.value[2:] != eik.value:
-        for found in (vat, eik):  # one of them is misread: a person decides which
+    vat_found, eik = out.get("vat_number"), out.get("eik")
+    if vat_found and eik and vat_found.value[2:] != eik.value:
+        for found in (vat_found, eik):  # one of them is misread: a person decides which
             found.confidence = round(found.confidence * 0.6, 3)
-    if "name" in out and not (eik and is_valid_eik(eik.value)) and not (vat and is_valid_bg_vat(vat.value)):
+    if "name" in out and not (eik and is_valid_eik(eik.value)) and not (vat_found and is_valid_bg_vat(vat_found.value)):
         out["name"].confidence = round(out["name"].confidence * 0.8, 3)  # a block without a valid id may not be a party
     return out
 
@@ -358,7 +363,8 @@ def _amounts(lines: list[Line], src, fields, items: list[LineItem]) -> None:
     candidates = _amount_candidates(lines)
     # The last candidate of each kind (totals come at the end), unless another combination adds up.
     chosen = {k: (v[-1] if v else None) for k, v in candidates.items()}
-    if all(chosen.values()) and chosen["tax_base"][0] + chosen["vat_amount"][0] != chosen["total"][0]:
+    last_base, last_vat, last_total = chosen["tax_base"], chosen["vat_amount"], chosen["total"]
+    if last_base and last_vat and last_total and last_base[0] + last_vat[0] != last_total[0]:
         for b in reversed(candidates["tax_base"]):
             for v in reversed(candidates["vat_amount"]):
                 for t in reversed(candidates["total"]):
@@ -369,8 +375,8 @@ def _amounts(lines: list[Line], src, fields, items: list[LineItem]) -> None:
         if pick is not None:
             value, line, span = pick
             fields[name] = _found(line, *span, str(value), src)
-    items_sum = line_items.sum_of(items) if items else None
-    if "tax_base" not in fields and items_sum is not None and "vat_amount" not in fields:
+    items_sum = line_items.sum_of(items)
+    if "tax_base" not in fields and items and "vat_amount" not in fields:
         fields["tax_base"] = Found(str(items_sum), 0.6, "derived")
     _rate(lines, src, fields)
     _check_amounts(fields)

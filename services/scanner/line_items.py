@@ -67,7 +67,7 @@ def header_columns(line: Line) -> list[Column] | None:
     columns = []
     for m in HEADER.finditer(line.text):
         words = line.words_in(*m.span())
-        columns.append(Column(m.lastgroup, min(w.x0 for w in words), max(w.x1 for w in words)))
+        columns.append(Column(str(m.lastgroup), min(w.x0 for w in words), max(w.x1 for w in words)))
     kinds = {c.kind for c in columns}
     if "description" in kinds and "amount" in kinds and kinds & {"qty", "price"} and len(columns) >= 3:
         return sorted(columns, key=lambda c: c.x0)
@@ -136,7 +136,8 @@ def _assign(row: list[Token], columns: list[Column]) -> dict[str, list[Token]]:
 
 def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None:
     parts = _assign(row, columns)
-    amount_tok = (parts.get("amount") or [None])[-1]
+    amounts = parts.get("amount")
+    amount_tok = amounts[-1] if amounts else None
     amount = parse_amount(amount_tok.text) if amount_tok and AMOUNT.fullmatch(amount_tok.text.replace("\u00a0", " ")) else None
     description = " ".join(t.text for t in sorted(parts.get("description", []), key=lambda t: t.x0)).strip()
     if amount is None or not description:

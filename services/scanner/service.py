@@ -22,8 +22,9 @@ from services.scanner.invoices import Invoices
 from services.scanner.store import ScannedInvoice, ScanSession
 from services.scanner.uploads import files_of
 
-STATUS = {name.removeprefix("INVOICE_STATUS_"): value for name, value in pb.InvoiceStatus.items()}
-SESSION_STATUS = {name.removeprefix("SESSION_STATUS_"): value for name, value in pb.SessionStatus.items()}
+# The contract's enum value names by the stored status (protobuf takes an enum value by name).
+STATUS = {name.removeprefix("INVOICE_STATUS_"): name for name, _ in pb.InvoiceStatus.items()}
+SESSION_STATUS = {name.removeprefix("SESSION_STATUS_"): name for name, _ in pb.SessionStatus.items()}
 DIRECTION = {"PURCHASE": pb.DIRECTION_PURCHASE, "SALE": pb.DIRECTION_SALE}
 
 

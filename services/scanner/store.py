@@ -4,7 +4,6 @@ them, the batches they came in, and each company's recognition settings."""
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
@@ -37,7 +36,8 @@ class ScannedInvoice(Base):
         Index("scanned_invoices_company_status", "company_id", "status", "created_at"),
         Index("scanned_invoices_session", "session_id", "position"),
     )
-    __mapper_args__: ClassVar = {"eager_defaults": True}  # updated_at comes back with the UPDATE (RETURNING)
+    # updated_at comes back with the UPDATE (RETURNING); a plain dict as SQLAlchemy declares it
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     company_id: Mapped[uuid.UUID]

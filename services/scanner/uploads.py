@@ -47,6 +47,6 @@ def _multipart(content_type: str, body: bytes) -> list[UploadedFile]:
         name = part.get_filename()
         if name is None:  # a plain form field (e.g. companyUid from old clients): not a file
             continue
-        data = part.get_payload(decode=True) or b""
-        files.append(UploadedFile(name[-255:], part.get_content_type(), data))
+        data = part.get_payload(decode=True)
+        files.append(UploadedFile(name[-255:], part.get_content_type(), data if isinstance(data, bytes) else b""))
     return files

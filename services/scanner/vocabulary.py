@@ -66,7 +66,7 @@ TO_LATIN = str.maketrans("АВСЕНКМОРТХаесорх", "ABCEHKMOPTXaecop
 def dates_in(text: str) -> list[tuple[int, int, date]]:
     """Every date written in `text` (31.12.2025, 31/12/2025, 31-12-2025, 2025-12-31,
     31 декември 2025), with where it stands."""
-    found = []
+    found: list[tuple[int, int, date]] = []
     for pattern, order in ((_ISO_DATE, (2, 1, 0)), (_NUMERIC_DATE, (0, 1, 2)), (_WORD_DATE, (0, 1, 2))):
         for m in pattern.finditer(text):
             parts = m.groups()

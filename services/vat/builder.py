@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from operator import itemgetter
-from typing import BinaryIO
+from typing import IO, Any
 
 from services.vat import fixed, layouts, operations
 from services.vat.fixed import CRLF, ENCODING, ZERO, Template, Unwritable, money
@@ -94,7 +94,7 @@ def mm_yyyy(period: str) -> str:
 
 
 class ReturnBuilder:
-    def __init__(self, period: str, company: Company, choices: Choices, sales_out: BinaryIO, purchases_out: BinaryIO):
+    def __init__(self, period: str, company: Company, choices: Choices, sales_out: IO[bytes], purchases_out: IO[bytes]):
         self.period = period
         self.company = company
         self.choices = choices
@@ -110,7 +110,7 @@ class ReturnBuilder:
         self.vies_lines: dict[str, list[Decimal]] = {}  # customer VAT number -> goods, triangular, services
         self.converted = 0
         self._period_number = int(period) if self.currency else 0
-        self._counterparties: dict[tuple, tuple[str, str]] = {}
+        self._counterparties: dict[tuple, tuple[str | None, str]] = {}
         self._day: date | None = None
         self._day_text = ""  # the day as the ledgers write it, dd/mm/yyyy
         self._day_entries: list[tuple[tuple, str | None, VatEntry]] = []
@@ -381,11 +381,14 @@ class ReturnBuilder:
 
     def _place(self, op: operations.Operation, base: Decimal, vat: Decimal, label: str) -> dict[str, Decimal] | None:
         """The amounts in the operation's columns (only those); None (with a problem) if they do not fit it."""
-        amounts = {}
+        amounts: dict[str, Decimal] = {}
+        if op.vat_only:
+            assert op.vat is not None, f"operation {op.code}: VAT only, in no column"
+            amounts[op.vat] = vat
+            return amounts
+        assert op.base is not None, f"operation {op.code}: its base is in no column"
         if op.base_plus_vat:
             amounts[op.base] = base + vat
-        elif op.vat_only:
-            amounts[op.vat] = vat
         else:
             if op.vat is None and vat:
                 self._problem(label, "vat_amount", f"operation {op.code} carries no VAT, but the entry has {vat:.2f}")
@@ -433,7 +436,7 @@ class ReturnBuilder:
 
     def _cells(self) -> dict:
         s, p, ch = self.sales_sums, self.purchase_sums, self.choices
-        cells = {
+        cells: dict[str, Any] = {
             "00-01": self.company.vat_number, "00-02": self.company.name, "00-03": self.period,
             "00-04": f"{self.company.filer.egn} {self.company.filer.name}", "00-05": self.sales_count, "00-06": self.purchase_count,
             "01-01": s["02-10"], "01-20": s["02-20"], "01-11": s["02-11"], "01-21": s["02-21"],
@@ -492,7 +495,7 @@ class ReturnBuilder:
             self._problem("company", "representative capacity", "must be R (representative) or A (authorised person)")
         if f.postcode and not POSTCODE.match(f.postcode):
             self._problem("company", "representative postcode", "must be 4 digits")
-        records = [
+        records: list[tuple[layouts.Layout, dict[str, Any]]] = [
             (layouts.VHR, {"VHR-02": mm_yyyy(self.period), "VHR-03": len(lines)}),
             (layouts.VDR, {"VDR-02": f.egn, "VDR-03": f.name, "VDR-04": f.city, "VDR-05": f.postcode, "VDR-06": f.address}
              | {"VDR-07": f.capacity}),

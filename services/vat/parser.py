@@ -414,9 +414,9 @@ def parse_vies(data: bytes, problems: _Problems, keep: bool = False) -> ParsedFi
         problems.add(name, 1, "VHR-03", f"says {vhr_count} lines, the file has {parsed.count} VIR records")
     if totals_complete:
         for code, want, what in (("TTR-02", total, "the VIR amounts"), ("TTR-03", goods, "VIR-04")):
-            found = parsed.cells.get(code)
-            if found is not None and found != want:
-                problems.add(name, 4, code, f"{found:.2f} is not the sum of {what} ({want:.2f})")
+            written = parsed.cells.get(code)
+            if written is not None and written != want:
+                problems.add(name, 4, code, f"{written:.2f} is not the sum of {what} ({want:.2f})")
     return parsed
 
 

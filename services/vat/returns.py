@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import BinaryIO
+from typing import IO
 
 import grpc
 from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
@@ -118,11 +118,11 @@ class Returns:
             builder = ReturnBuilder(period, company_from_ledger(company), choices, sales, purchases)
             try:
                 async for entry in self._entries(company_id, period, remaining):
-                    builder.add(entry)
+                    builder.add(entry)  # type: ignore[arg-type]  # VatLedgerEntry has VatEntry's fields
                 generated = builder.finish()
             except ValidationFailed as failed:
                 raise self._problem(failed) from None
-            contents = {"DEKLAR.TXT": io.BytesIO(generated.deklar), "POKUPKI.TXT": purchases, "PRODAGBI.TXT": sales}
+            contents: dict[str, IO[bytes]] = {"DEKLAR.TXT": io.BytesIO(generated.deklar), "POKUPKI.TXT": purchases, "PRODAGBI.TXT": sales}
             if generated.vies is not None:
                 contents["VIES.TXT"] = io.BytesIO(generated.vies)
             row = VatReturn(
@@ -161,7 +161,7 @@ def _records(name: str, generated: Generated) -> int:
     return {"DEKLAR.TXT": 1, "POKUPKI.TXT": generated.purchase_count, "PRODAGBI.TXT": generated.sales_count}.get(name, generated.vies_count)
 
 
-def _file(name: str, content: BinaryIO, records: int) -> VatReturnFile:
+def _file(name: str, content: IO[bytes], records: int) -> VatReturnFile:
     """The file's facts, read from its stream a chunk at a time."""
     digest, size = hashlib.sha256(), 0
     content.seek(0)

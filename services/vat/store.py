@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
-from typing import BinaryIO
+from typing import IO
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, Numeric, String, UniqueConstraint, func, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -55,7 +55,7 @@ COPY_CHUNK = 1024 * 1024
 COPY_COLUMNS = ("return_id", "name", "content", "size", "sha256", "records")
 
 
-async def _copy_rows(return_id: uuid.UUID, files: list[tuple[VatReturnFile, BinaryIO]]) -> AsyncIterator[bytes]:
+async def _copy_rows(return_id: uuid.UUID, files: list[tuple[VatReturnFile, IO[bytes]]]) -> AsyncIterator[bytes]:
     """vat_return_files rows in PostgreSQL's binary COPY format, each file's bytes read from its
     stream a chunk at a time: a ledger of tens of megabytes never sits in this process whole
     (as one bytea parameter it would, several times over in the driver's buffers)."""
@@ -79,7 +79,7 @@ class Store:
             found = await session.scalar(select(VatReturn).where(VatReturn.company_id == company_id, VatReturn.request_id == request_id))
             return None if found is None else (found, await self._files(session, found.id))
 
-    async def add(self, row: VatReturn, files: list[tuple[VatReturnFile, BinaryIO]]) -> VatReturn:
+    async def add(self, row: VatReturn, files: list[tuple[VatReturnFile, IO[bytes]]]) -> VatReturn:
         """Stores a return as the period's next version, all of it or nothing. Each file comes
         with a stream of exactly its `size` bytes (read from the start)."""
         async with self.sessions() as session, session.begin():

@@ -29,7 +29,7 @@ FAMILIES: dict[str, Callable[[Invoice], bytes]] = {**tuning.FAMILIES, **held_out
 CACHE = Path(os.environ.get("BARABA_CORPUS_CACHE", Path.home() / ".cache" / "baraba-invoice-corpus"))
 # Part of every cache key: a change to the generators makes new files.
 _VERSION = hashlib.sha256(
-    b"".join(Path(m.__file__).read_bytes() for m in (held_out, tuning, model, pen)) + Path(__file__).read_bytes()
+    b"".join(Path(str(m.__file__)).read_bytes() for m in (held_out, tuning, model, pen)) + Path(__file__).read_bytes()
 ).hexdigest()[:12]
 
 

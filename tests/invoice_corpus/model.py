@@ -164,7 +164,7 @@ def money(value: Decimal, style: str) -> str:
     whole, cents = text.split(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -57,9 +57,9 @@ class Score:
             elif name in result.fields and result.fields[name].confidence >= SURE:
                 self.sure_but_wrong.append((inv.name, name, got, want, result.fields[name].confidence))
         items = list(getattr(result, "line_items", []))
-        for want in inv.items:
+        for item in inv.items:
             self.items_seen += 1
-            match = next((g for g in items if item_right(g, want)), None)
+            match = next((g for g in items if item_right(g, item)), None)
             if match is not None:
                 items.remove(match)
                 self.items_right += 1

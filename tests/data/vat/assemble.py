@@ -27,7 +27,8 @@ WIDTHS = {
 
 
 def records(path: Path) -> list[list[tuple[str, str]]]:
-    out, current = [], []
+    out: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         if not line.strip():
             if current:
