@@ -3,8 +3,9 @@
 What depends on the services is derived, not written by hand: a route and a health-checked
 cluster per service, the gRPC services the transcoder serves (everything in the package
 baraba.<service>.v1), the routes that need no token (the RPCs whose contract declares
-(baraba.access.v1.access) = {public: true}, in REST and native gRPC form) and the RPCs the edge
-refuses (those declaring {internal: true}: only services of the mesh call them).
+(baraba.access.v1.access) = {public: true}, in REST and native gRPC form), the RPCs the edge
+refuses (those declaring {internal: true}: only services of the mesh call them), and the field
+tree of every JSON body the edge's strict-JSON filter checks (envoy/strict_json.lua).
 
     python -m services.mesh.edge OUT.yaml   # every service, addresses from BARABA_<SERVICE>_ADDR
 """
@@ -22,10 +23,12 @@ from services.kernel.registry import PROCESSES, SERVICES, grpc_services
 from services.kernel.retry_safety import READ, REQUEST_ID_FIELD, WITH_REQUEST_ID, retry_safety
 from services.kernel.settings import env, service_addr
 from services.mesh import frontend
+from services.mesh.routes import Route, is_map, is_well_known, rest_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "envoy" / "envoy.yaml"
 REQUEST_ID_LUA = ROOT / "envoy" / "request_id.lua"
+STRICT_JSON_LUA = ROOT / "envoy" / "strict_json.lua"
 DESCRIPTOR = ROOT / "gen" / "baraba.binpb"
 RETRY_SAFE_HEADER = "x-baraba-retry-safe"  # set by request_id.lua, never trusted from outside
 
@@ -86,6 +89,62 @@ def internal_paths(service: str) -> list[str]:
                 raise ValueError(f"internal RPC {method.full_name} has a REST route; internal RPCs must have none")
             paths.append(f"/{grpc_service.full_name}/{method.name}")
     return paths
+
+
+def _lua(value) -> str:
+    """A Lua literal for a JSON-like value (our own names only, so %q-safe strings)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"[{_lua(k)}]={_lua(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ",".join(_lua(v) for v in value) + "}"
+    return json.dumps(value)
+
+
+def _lua_pattern(template: str) -> str:
+    """/api/companies/{company_id}/vat-returns -> ^/api/companies/[^/]+/vat%-returns$"""
+    parts = []
+    for segment in template.split("/"):
+        if segment.startswith("{"):
+            parts.append(".+" if segment.endswith("=**}") else "[^/]+")
+        else:
+            parts.append("".join("%" + ch if ch in "^$()%.[]*+-?" else ch for ch in segment))
+    return "^" + "/".join(parts) + "$"
+
+
+def _field_kind(field) -> dict:
+    message = field.message_type
+    if is_map(field):
+        value = message.fields_by_name["value"].message_type
+        return {"k": "N", "t": value.full_name} if value is not None and not is_well_known(value) else {"k": "M"}
+    if message is not None and is_well_known(message):
+        return {"k": "a"}
+    if message is not None:
+        return {"k": "R" if field.is_repeated else "m", "t": message.full_name}
+    return {"k": "r" if field.is_repeated else "s"}
+
+
+def strict_json_lua(services: list[str]) -> str:
+    """The strict-JSON filter with the routes and field trees of `services` prepended."""
+    routes: list[Route] = [r for name in services for s in grpc_services(name) for r in rest_routes(s) if r.body_type is not None]
+    routes.sort(key=lambda r: -r.literal_segments)  # /x/search before /x/{id}, as the transcoder prefers literals
+    messages: dict[str, dict] = {}
+
+    def add(message) -> None:
+        if message.full_name in messages:
+            return
+        fields = messages[message.full_name] = {}
+        for field in message.fields:
+            kind = fields[field.name] = fields[field.json_name] = _field_kind(field)
+            if "t" in kind:
+                add(field.message_type.fields_by_name["value"].message_type if is_map(field) else field.message_type)
+
+    for route in routes:
+        add(route.body_type)
+    table = [
+        {"verb": r.verb, "pattern": _lua_pattern(r.template), "type": r.body_type.full_name, "prefix": "" if r.body == "*" else r.body}
+        for r in routes
+    ]
+    return f"local ROUTES = {_lua(table)}\nlocal MESSAGES = {_lua(messages)}\n" + STRICT_JSON_LUA.read_text()
 
 
 def service_routes(service: str) -> list[dict]:
@@ -202,6 +261,7 @@ def render(out: Path, addrs: dict[str, str | list[str]], admin_port: int) -> Pat
         # /health answers 200 while every service has at least one healthy replica.
         "HEALTHY_CLUSTERS": json.dumps({name: {"value": 100 // len(replicas[name])} for name in services}),
         "JWT_RULES": json.dumps(jwt_rules),
+        "STRICT_JSON_LUA": json.dumps(strict_json_lua(services)),
         "TRANSCODED_SERVICES": json.dumps([s.full_name for name in services for s in grpc_services(name)]),
         "REQUEST_ID_LUA": json.dumps(REQUEST_ID_LUA.read_text()),
         "SERVICE_CLUSTERS": "\n".join(f"    - {json.dumps(_cluster(name, replicas[name]))}" for name in [*services, "reflection"]),
