@@ -95,12 +95,17 @@ def main(n: int) -> None:
     env = {"BARABA_ADMIN_USERNAME": "admin", "BARABA_ADMIN_PASSWORD": PASSWORD, "BARABA_IDENTITY_KEY_PASSPHRASE": "bench"}
     with tempfile.TemporaryDirectory() as tmp, scratch_mesh(server, Path(tmp), ["identity", "ledger"], env) as mesh:
         port, admin_port = free_port(), free_port()
-        config = plain_edge(Path(tmp) / "envoy.yaml", Path(tmp) / "plain.yaml", port, admin_port, mesh.ports["edge"], mesh.ports["edge_admin"])
-        plain = subprocess.Popen([edge.envoy_binary(), "-c", str(config), "--log-level", "error", "--use-dynamic-base-id"], stdout=subprocess.DEVNULL)
+        config = plain_edge(
+            Path(tmp) / "envoy.yaml", Path(tmp) / "plain.yaml", port, admin_port, mesh.ports["edge"], mesh.ports["edge_admin"]
+        )
+        plain = subprocess.Popen(
+            [edge.envoy_binary(), "-c", str(config), "--log-level", "error", "--use-dynamic-base-id"], stdout=subprocess.DEVNULL
+        )
         try:
             wait_ready(port)
             login = urllib.request.Request(
-                f"http://127.0.0.1:{mesh.ports['edge']}/api/auth/login", data=json.dumps({"username": "admin", "password": PASSWORD}).encode()
+                f"http://127.0.0.1:{mesh.ports['edge']}/api/auth/login",
+                data=json.dumps({"username": "admin", "password": PASSWORD}).encode(),
             )
             token = json.load(urllib.request.urlopen(login))["token"]
             path = f"/api/companies/{uuid.uuid4()}/journal-entries"

@@ -55,7 +55,10 @@ def test_a_misspelt_vat_field_is_refused_instead_of_vanishing(http, admin, books
 def test_a_scanned_invoice_edit_with_unknown_names_is_refused_and_changes_nothing(http, admin):
     company = create_company(http, admin, name=ALFA.name, eik=ALFA.eik, vat_number=ALFA.vat)
     upload = http.post(
-        "/api/scan", params={"company_id": company["id"]}, headers={**admin, "content-type": "application/pdf"}, content=render_pdf(sample_invoices()[0])
+        "/api/scan",
+        params={"company_id": company["id"]},
+        headers={**admin, "content-type": "application/pdf"},
+        content=render_pdf(sample_invoices()[0]),
     )
     assert upload.status_code == 200, upload.text
     path = f"/api/companies/{company['id']}/scanned-invoices/{upload.json()['id']}"
@@ -77,7 +80,9 @@ def test_a_list_or_object_where_the_contract_wants_one_value_is_refused(http, ad
     refused_naming(http.put("/api/auth/profile", headers=admin, content=rb'{"first_name": "a\\\"}\\", "nick": 1}'), "nick")
 
 
-JSON_ROUTES = [route for name in SERVICES for service in edge.grpc_services(name) for route in rest_routes(service) if route.body_type is not None]
+JSON_ROUTES = [
+    route for name in SERVICES for service in edge.grpc_services(name) for route in rest_routes(service) if route.body_type is not None
+]
 
 
 @pytest.mark.parametrize("route", JSON_ROUTES, ids=lambda r: f"{r.verb} {r.template}")
