@@ -298,3 +298,72 @@ def test_an_entry_in_both_ledgers_is_written_to_both():
     )
     assert (result.cells["01-50"], result.cells["01-60"]) == ("0.00", "0.00")
     assert check_files(files).problems == []
+
+
+# --- the fast path ------------------------------------------------------------------------------
+
+
+def varied_month() -> list[VatEntry]:
+    """Every kind of entry the plans take or hand to the complete path, several times each."""
+    kinds = [
+        dict(sales="2-11", base="100.00", vat="20.00", **bg("Клиент ООД", "BG111111111")),
+        dict(kind="03", sales="2-11", base="-10.00", vat="-2.00", **bg("Клиент ООД", "BG111111111")),
+        dict(sales="2-20", base="300.00", **eu("Müller GmbH", "DE", "DE123456789")),  # the name is transliterated once
+        dict(sales="2-22", base="50.00", **eu("Société SARL", "FR", "FR12345678901")),
+        dict(sales="2-25", base="70.00", **eu("Alpen GmbH", "AT", "ATU12345678")),
+        dict(sales="2-16", base="0.00", vat="4.00", **bg("Клиент ООД", "BG111111111")),
+        {"kind": "81", "sales": "2-11", "base": "500.00", "vat": "100.00"},
+        dict(kind="09", sales="2-13", purchase="1-10-2", base="1000.00", vat="200.00", **eu("Lieferant GmbH", "DE", "DE999999999")),
+        dict(purchase="1-09-1", base="100.00", vat="20.00", **bg("Ресторант ООД", "BG555555555")),
+        dict(purchase="1-10-1", base="200.00", vat="40.00", **bg("Доставчик ЕООД", "BG175074752")),
+        dict(kind="94", purchase="1-10-1", base="30.00", vat="6.00", **bg("Доставчик ЕООД", "BG175074752")),
+        dict(kind="09", purchase="1-14", base="0.00", vat="-3.00", **bg("Доставчик ЕООД", "BG175074752")),
+        dict(purchase="1-15", base="400.00", **eu("Zwischen GmbH", "DE", "DE111111111")),
+        dict(sales="2-11", base="100.00", vat="20.00", description="две  интервала", **bg("Клиент ООД", "BG111111111")),  # cleaned
+        dict(sales="2-11", base="100.00", vat="20.00", currency="", **bg("Клиент ООД", "BG111111111")),
+    ]
+    out = []
+    for day in range(1, 29):
+        for i, kw in enumerate(kinds):
+            kw = dict(kw)
+            kind = kw.pop("kind", "01")
+            description = kw.pop("description", f"Стоки {day}-{i}")
+            currency = kw.pop("currency", "BGN")
+            number = str(day * 100 + i) if kind in ("01", "03") else f"П-{day}/{i}"
+            out.append(dataclasses.replace(entry(number, f"{day:02d}", kind, description=description, **kw), currency=currency))
+    return out
+
+
+def test_the_fast_path_writes_what_the_complete_path_writes():
+    choices = Choices(coefficient=Decimal("0.50"))
+    for month in (ENTRIES, varied_month()):
+        fast, fast_result = generate_files(PERIOD, COMPANY, choices, month)
+        slow, slow_result = generate_files(PERIOD, COMPANY, choices, month, fast=False)
+        assert fast == slow and fast_result == slow_result
+        assert check_files(fast).problems == []
+
+
+def test_the_fast_path_reports_what_the_complete_path_reports():
+    bad = [*varied_month()[:20], sale("1", "100.00", "-20.00", kind="09"), sale("2", "1000000000000.00", "0.00"),
+           dataclasses.replace(sale("3", "1.00", "0.20"), vat_date="2025-10-31")]  # fmt: skip
+    reports = []
+    for fast in (True, False):
+        with pytest.raises(ValidationFailed) as failed:
+            generate_files(PERIOD, COMPANY, Choices(), bad, fast=fast)
+        reports.append(failed.value.problems)
+    assert reports[0] == reports[1] and len(reports[0]) == 3
+
+
+def test_a_month_of_repeated_kinds_takes_the_fast_path():
+    import io
+
+    from services.vat.builder import ReturnBuilder
+
+    builder = ReturnBuilder(PERIOD, COMPANY, Choices(coefficient=Decimal("0.50")), io.BytesIO(), io.BytesIO())
+    month = varied_month()
+    builder.add_all(month)
+    builder.finish()
+    planned = sum(side.count for plan in builder._plans.values() if plan is not None for side in plan.sides)
+    by_complete_path = 28  # a description with two spaces a day, cleaned there
+    second_records = 28  # the 09 protocol of each day is in both ledgers
+    assert planned == len(month) - by_complete_path + second_records

@@ -1,25 +1,30 @@
 """Generating a return: the company from ledger, the month's entries streamed from ledger
 straight into the writers (spooled to temporary files, never a list of the month), and the
-result stored from those files as the period's next version in one transaction."""
+result stored from those files as the period's next version in one transaction: the files'
+bytes go in by COPY, a chunk at a time. A create with a request_id stores its answer with the
+version (kernel idempotency) and gives it again on a repeat."""
 
 import hashlib
 import io
+import struct
 import tempfile
 import uuid
-import zipfile
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import IO
+from typing import IO, TypeVar, cast
 
 import grpc
 from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.kernel import clients
+from services.kernel import clients, idempotency
 from services.kernel.auth import current_caller
+from services.kernel.companies import require_company_access
 from services.kernel.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -30,18 +35,22 @@ from services.kernel.errors import (
     Unavailable,
 )
 from services.vat.builder import Generated, ReturnBuilder
-from services.vat.model import Choices, Company, Filer, ValidationFailed
-from services.vat.store import Store, VatReturn, VatReturnFile
+from services.vat.model import Choices, Company, Filer, ValidationFailed, VatEntry
+from services.vat.store import IDEMPOTENCY_KEYS, VatFileChunk, VatReturn, VatReturnFile
 
 SPOOL_BYTES = 1024 * 1024  # a ledger larger than this goes to a temporary file on disk
-HASH_CHUNK = 1024 * 1024
+CHUNK = 1024 * 1024  # bytes per stored chunk
 STREAM_TIMEOUT = 600.0  # seconds for reading a month from ledger
+COPY_COLUMNS = ("return_id", "name", "seq", "data")
+RETURNS = VatReturn.__table__
+FILES = VatReturnFile.__table__
 # Domain problem fields about the filer's choices -> the request fields to fix.
 CHOICE_FIELDS = {
     "coefficient": "choices.coefficient",
     "cells 01-70 + 01-71": "choices.paid",
     "cells 01-80 + 01-81 + 01-82": "choices.refund_art92_1",
 }
+M = TypeVar("M", bound=Message)
 
 
 class ReturnNotWritable(FailedPrecondition):
@@ -68,12 +77,6 @@ class ReturnNotWritable(FailedPrecondition):
         return status
 
 
-@dataclass
-class Stored:
-    row: VatReturn
-    files: list[VatReturnFile]  # without their bytes
-
-
 def company_from_ledger(c: ledger_pb2.Company) -> Company:
     address = ", ".join(part for part in (c.city, c.address) if part)
     filer = Filer(
@@ -96,44 +99,66 @@ def ledger_error(exc: grpc.aio.AioRpcError) -> ServiceError:
     return Unavailable(f"ledger could not be read ({code.name}); try again")
 
 
+def request_key(company_id: uuid.UUID, method: str, request_id: str) -> idempotency.Key | None:
+    if not request_id:
+        return None
+    if len(request_id) > 64:  # the contract allows 100 characters, the kernel's keys hold 64
+        request_id = hashlib.sha256(request_id.encode()).hexdigest()
+    return idempotency.Key(f"{current_caller().user_id}/{company_id}", method, request_id)
+
+
 class Returns:
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
 
     async def generate(
-        self, company_id: str, period: str, choices: Choices, given: dict, request_id: str, remaining: float | None
-    ) -> Stored:
+        self, company_id: str, period: str, choices: Choices, given: dict, request_id: str, remaining: float | None,
+        render: Callable[[VatReturn, list[VatReturnFile]], M], response_type: type[M],
+    ) -> M:  # fmt: skip
+        """Generates and keeps the period's next version; `render` makes the answer (kept for a
+        repeat of the same request_id, which gets it back without generating again)."""
+        await require_company_access(company_id)
+        cid = uuid.UUID(company_id)
+        key = request_key(cid, "CreateVatReturn", request_id)
         caller = current_caller()
-        if request_id:
-            found = await self.store.by_request_id(uuid.UUID(company_id), request_id)
-            if found is not None:
-                return Stored(found[0], found[1])
+        async with self.engine.begin() as conn:
+            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
+                return first
+            company = await self._company(company_id, remaining)
+            with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sales, tempfile.SpooledTemporaryFile(SPOOL_BYTES) as purchases:
+                builder = ReturnBuilder(period, company, choices, sales, purchases)
+                try:
+                    async for entry in self._entries(company_id, period, remaining):
+                        builder.add(cast(VatEntry, entry))  # a VatLedgerEntry: VatEntry's fields, not copied
+                    generated = builder.finish()
+                except ValidationFailed as failed:
+                    raise self._problem(failed) from None
+                contents: dict[str, IO[bytes]] = {
+                    "DEKLAR.TXT": io.BytesIO(generated.deklar),
+                    "POKUPKI.TXT": purchases,
+                    "PRODAGBI.TXT": sales,
+                }
+                if generated.vies is not None:
+                    contents["VIES.TXT"] = io.BytesIO(generated.vies)
+                row = VatReturn(
+                    id=uuid.uuid4(), company_id=cid, period=period, currency=generated.currency, cells=generated.cells,
+                    vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
+                    notes=generated.notes, created_by=caller.user_id, created_by_name=caller.username, created_at=datetime.now(UTC),
+                )  # fmt: skip
+                files = [(_facts(row.id, name, content, _records(name, generated)), content) for name, content in sorted(contents.items())]
+                await _store(conn, row, files)
+            response = render(row, [f for f, _ in files])
+            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
+        return response
+
+    async def _company(self, company_id: str, remaining: float | None) -> Company:
         try:
             company = await clients.stub(ledger_pb2_grpc.CompanyServiceStub, "ledger").GetCompany(
                 ledger_pb2.GetCompanyRequest(company_id=company_id), **clients.call_options(remaining=remaining)
             )
         except grpc.aio.AioRpcError as exc:
             raise ledger_error(exc) from None
-        with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sales, tempfile.SpooledTemporaryFile(SPOOL_BYTES) as purchases:
-            builder = ReturnBuilder(period, company_from_ledger(company), choices, sales, purchases)
-            try:
-                async for entry in self._entries(company_id, period, remaining):
-                    builder.add(entry)  # type: ignore[arg-type]  # VatLedgerEntry has VatEntry's fields
-                generated = builder.finish()
-            except ValidationFailed as failed:
-                raise self._problem(failed) from None
-            contents: dict[str, IO[bytes]] = {"DEKLAR.TXT": io.BytesIO(generated.deklar), "POKUPKI.TXT": purchases, "PRODAGBI.TXT": sales}
-            if generated.vies is not None:
-                contents["VIES.TXT"] = io.BytesIO(generated.vies)
-            row = VatReturn(
-                company_id=uuid.UUID(company_id), period=period, currency=generated.currency, cells=generated.cells,
-                vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
-                notes=generated.notes, request_id=request_id or None, created_by=caller.user_id, created_by_name=caller.username,
-                created_at=datetime.now(UTC),
-            )  # fmt: skip
-            files = [(_file(name, content, _records(name, generated)), content) for name, content in sorted(contents.items())]
-            await self.store.add(row, files)
-        return Stored(row, [f for f, _ in files])
+        return company_from_ledger(company)
 
     async def _entries(self, company_id: str, period: str, remaining: float | None) -> AsyncIterator[ledger_pb2.VatLedgerEntry]:
         """The month's entries as ledger sends them: the builder reads VatLedgerEntry's fields
@@ -161,24 +186,41 @@ def _records(name: str, generated: Generated) -> int:
     return {"DEKLAR.TXT": 1, "POKUPKI.TXT": generated.purchase_count, "PRODAGBI.TXT": generated.sales_count}.get(name, generated.vies_count)
 
 
-def _file(name: str, content: IO[bytes], records: int) -> VatReturnFile:
+def _facts(return_id: uuid.UUID, name: str, content: IO[bytes], records: int) -> VatReturnFile:
     """The file's facts, read from its stream a chunk at a time."""
     digest, size = hashlib.sha256(), 0
     content.seek(0)
-    while chunk := content.read(HASH_CHUNK):
+    while chunk := content.read(CHUNK):
         digest.update(chunk)
         size += len(chunk)
-    return VatReturnFile(name=name, size=size, sha256=digest.hexdigest(), records=records)
+    return VatReturnFile(return_id=return_id, name=name, size=size, sha256=digest.hexdigest(), records=records)
 
 
-def archive(row: VatReturn, contents: dict[str, bytes]) -> bytes:
-    """The return's files as a ZIP. Entry times are the return's creation time, so the same
-    version always downloads as the same bytes."""
-    stamp = row.created_at.timetuple()[:6]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name in sorted(contents):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, contents[name])
-    return buffer.getvalue()
+async def _store(conn: AsyncConnection, row: VatReturn, files: list[tuple[VatReturnFile, IO[bytes]]]) -> None:
+    """The return as the period's next version, in the caller's transaction."""
+    # One generation of a company's period at a time, so versions never collide.
+    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"vat:{row.company_id}:{row.period}"})
+    latest = await conn.scalar(
+        select(func.max(RETURNS.c.version)).where(RETURNS.c.company_id == row.company_id, RETURNS.c.period == row.period)
+    )
+    row.version = (latest or 0) + 1
+    await conn.execute(insert(VatReturn).values({c.name: getattr(row, c.key) for c in RETURNS.columns}))
+    await conn.execute(insert(VatReturnFile), [{c.name: getattr(f, c.key) for c in FILES.columns} for f, _ in files])
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None
+    await driver.copy_to_table(VatFileChunk.__tablename__, source=_chunk_rows(row.id, files), columns=COPY_COLUMNS, format="binary")
+
+
+async def _chunk_rows(return_id: uuid.UUID, files: list[tuple[VatReturnFile, IO[bytes]]]) -> AsyncIterator[bytes]:
+    """vat_file_chunks rows in PostgreSQL's binary COPY format, each file read from its stream a
+    chunk at a time: a ledger of hundreds of megabytes never sits in this process whole."""
+    yield b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # signature, flags, no header extension
+    for f, content in files:
+        name = f.name.encode()
+        content.seek(0)
+        seq = 0
+        while chunk := content.read(CHUNK):
+            yield struct.pack("!hi16si", len(COPY_COLUMNS), 16, return_id.bytes, len(name)) + name + struct.pack("!iii", 4, seq, len(chunk))
+            yield chunk
+            seq += 1
+    yield struct.pack("!h", -1)

@@ -10,14 +10,14 @@ from services.kernel.server import MeshServer, run_service
 from services.kernel.settings import Settings
 from services.vat.returns import Returns
 from services.vat.service import VatReturnServicer
-from services.vat.store import Store
+from services.vat.versions import Versions
 
 
 async def build(settings: Settings) -> MeshServer:
     await db.migrate("vat", settings.database_url)
     engine = db.create_engine(settings.database_url)
     server = MeshServer(settings, TokenVerifier(JwksKeySource()))
-    server.add(vat_pb2.DESCRIPTOR.services_by_name["VatReturnService"], VatReturnServicer(Returns(Store(db.session_factory(engine)))))
+    server.add(vat_pb2.DESCRIPTOR.services_by_name["VatReturnService"], VatReturnServicer(Returns(engine), Versions(engine)))
     server.on_stop(engine.dispose)
     return server
 

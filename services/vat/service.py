@@ -1,27 +1,24 @@
-"""VAT's servicer: proto <-> Returns / the parser, nothing else."""
+"""VAT's servicer: proto <-> the domain (returns.py, versions.py, the parser), nothing else."""
 
 import base64
 import json
-import uuid
 from decimal import Decimal
 
 from baraba.vat.v1 import vat_pb2 as pb
 from baraba.vat.v1 import vat_pb2_grpc as rpc
 from google.api import httpbody_pb2
 
-from services.kernel import paging
-from services.kernel.companies import require_company_access
-from services.kernel.errors import NotFound
+from services.kernel.errors import FailedPrecondition
 from services.kernel.fields import timestamp
 from services.vat import parser
 from services.vat.model import Choices
-from services.vat.returns import Returns, Stored, archive
+from services.vat.returns import Returns
 from services.vat.store import VatReturn, VatReturnFile
+from services.vat.versions import OLD_ROUTE_LIMIT, TooLargeForOneAnswer, Versions
 
 TEXT_TYPE = "text/plain; charset=windows-1251"
-CHUNK = 1024 * 1024
-SEVERITIES = {parser.ERROR: pb.VatFileProblem.SEVERITY_ERROR, parser.WARNING: pb.VatFileProblem.SEVERITY_WARNING}
 CHOICE_NAMES = ("coefficient", "offset_art92_1", "paid", "refund_art92_1", "refund_art92_3", "refund_art92_4")
+SEVERITIES = {parser.ERROR: pb.VatFileProblem.SEVERITY_ERROR, parser.WARNING: pb.VatFileProblem.SEVERITY_WARNING}
 
 
 def choices_from(message: pb.VatChoices) -> tuple[Choices, dict]:
@@ -40,73 +37,66 @@ def return_message(row: VatReturn, files: list[VatReturnFile]) -> pb.VatReturn:
     )  # fmt: skip
 
 
-async def _download(context, name: str, content_type: str, data: bytes):
-    """Headers first (the file name), then the bytes in chunks; called only once the file is known."""
+async def _download(context, name: str, content_type: str, chunks):
+    """Headers first (the file name), then one HttpBody per chunk as it is read: Envoy's
+    transcoder sends each message's data on as a piece of one chunked HTTP response."""
     await context.send_initial_metadata((("content-disposition", f'attachment; filename="{name}"'),))
-    yield httpbody_pb2.HttpBody(content_type=content_type, data=data[:CHUNK])
-    for start in range(CHUNK, len(data), CHUNK):
-        yield httpbody_pb2.HttpBody(data=data[start : start + CHUNK])
+    first = True
+    async for data in chunks:
+        yield httpbody_pb2.HttpBody(content_type=content_type, data=data) if first else httpbody_pb2.HttpBody(data=data)
+        first = False
+    if first:  # an empty file: one message, so the answer still has its content type
+        yield httpbody_pb2.HttpBody(content_type=content_type)
 
 
 class VatReturnServicer(rpc.VatReturnServiceServicer):
-    def __init__(self, returns: Returns):
+    def __init__(self, returns: Returns, versions: Versions):
         self.returns = returns
-        self.store = returns.store
+        self.versions = versions
 
-    async def _generate(self, request, context) -> Stored:
-        await require_company_access(request.company_id)
+    async def _generate(self, request, context, request_id: str = "") -> pb.VatReturn:
         choices, given = choices_from(request.choices)
-        request_id = getattr(request, "request_id", "")
-        return await self.returns.generate(request.company_id, request.period, choices, given, request_id, context.time_remaining())
+        return await self.returns.generate(
+            request.company_id, request.period, choices, given, request_id, context.time_remaining(), return_message, pb.VatReturn
+        )
 
     async def CreateVatReturn(self, request, context):
-        stored = await self._generate(request, context)
-        return return_message(stored.row, stored.files)
+        return await self._generate(request, context, request.request_id)
 
     async def GenerateVatFiles(self, request, context):
-        stored = await self._generate(request, context)
-        contents = await self.store.all_contents(stored.row.id)
+        made = await self._generate(request, context)
+        try:
+            contents = await self.versions.all_contents(made.id)
+        except TooLargeForOneAnswer:
+            raise FailedPrecondition(
+                f"the return was kept as version {made.version} (id {made.id}), but its files exceed {OLD_ROUTE_LIMIT // 2**20} MiB, "
+                f"too much for one answer: download them from /api/companies/{made.company_id}/vat-returns/{made.id}/zip"
+            ) from None
         files = {name: base64.b64encode(data).decode("ascii") for name, data in sorted(contents.items())}
         return httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(files).encode())
 
     async def ListVatReturns(self, request, context):
-        await require_company_access(request.company_id)
-        after = paging.decode_token(request.page_token, str, int)
-        size = paging.page_size(request.page_size)
-        rows = await self.store.page(uuid.UUID(request.company_id), request.period, after, size + 1)
-        page, token = paging.next_page(rows, size, lambda r: (r[0].period, r[0].version))
-        return pb.ListVatReturnsResponse(vat_returns=[return_message(r, f) for r, f in page], next_page_token=token)
+        page, token = await self.versions.page(request.company_id, request.period, request.page_size, request.page_token)
+        return pb.ListVatReturnsResponse(vat_returns=[return_message(k.row, k.files) for k in page], next_page_token=token)
 
     async def GetVatReturn(self, request, context):
-        await require_company_access(request.company_id)
-        found = await self.store.get(uuid.UUID(request.company_id), uuid.UUID(request.id))
-        if found is None:
-            raise NotFound(f"VAT return {request.id} not found")
-        return return_message(*found)
+        kept = await self.versions.get(request.company_id, request.id)
+        return return_message(kept.row, kept.files)
 
     async def DownloadVatFile(self, request, context):
-        await require_company_access(request.company_id)
-        found = await self.store.file_content(uuid.UUID(request.company_id), uuid.UUID(request.id), request.file_name)
-        if found is None:
-            raise NotFound(f"VAT return {request.id} has no file {request.file_name}")
-        async for chunk in _download(context, request.file_name, TEXT_TYPE, found[1]):
-            yield chunk
+        _, chunks = await self.versions.file(request.company_id, request.id, request.file_name)
+        async for message in _download(context, request.file_name, TEXT_TYPE, chunks):
+            yield message
 
     async def DownloadVatArchive(self, request, context):
-        await require_company_access(request.company_id)
-        found = await self.store.get(uuid.UUID(request.company_id), uuid.UUID(request.id))
-        if found is None:
-            raise NotFound(f"VAT return {request.id} not found")
-        row = found[0]
-        data = archive(row, await self.store.all_contents(row.id))
-        name = f"VAT-{row.cells.get('00-01', '')}-{row.period}-v{row.version}.zip"
-        async for chunk in _download(context, name, "application/zip", data):
-            yield chunk
+        name, chunks = await self.versions.archive(request.company_id, request.id)
+        async for message in _download(context, name, "application/zip", chunks):
+            yield message
 
     async def CheckVatFiles(self, request, context):
         report = parser.check_files(dict(request.files))
         deklar = report.files.get("DEKLAR.TXT")
-        cells = {code: _text(value) for code, value in (deklar.cells.items() if deklar else ())}
+        cells = {code: _text(value) for code, value in (deklar.cells.items() if deklar else ()) if value is not None}
         return pb.CheckVatFilesResponse(
             ok=report.ok,
             problems=[
