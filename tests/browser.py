@@ -9,6 +9,7 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ SCREENSHOTS = Path(os.environ.get("BARABA_TEST_OUTPUT", ROOT / ".baraba" / "test
 # Per module, not per session: while sync Playwright runs, its event loop belongs to this
 # thread and other tests' asyncio.run() would fail.
 @pytest.fixture(scope="module")
-def browser() -> Browser:
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is needed at {CHROMIUM} for the browser tests: run `make test` (it installs it) or `sh frontend/setup-browser.sh`"
@@ -36,7 +37,7 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def page(browser, edge_url, request) -> Page:
+def page(browser, edge_url, request) -> Iterator[Page]:
     context = browser.new_context(base_url=edge_url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(15_000)
     tab = context.new_page()

@@ -46,7 +46,9 @@ def test_the_edge_serves_the_app_beside_the_api(http):
     index = http.get("/")
     assert index.status_code == 200 and index.headers["content-type"].startswith("text/html")
     assert index.headers["cache-control"] == "no-cache"
-    script = re.search(r'src="(/assets/[^"]+\.js)"', index.text).group(1)
+    found = re.search(r'src="(/assets/[^"]+\.js)"', index.text)
+    assert found, index.text
+    script = found.group(1)
     asset = http.get(script, headers={"accept-encoding": "gzip"})
     assert asset.status_code == 200 and asset.headers["content-type"].startswith("text/javascript")
     assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
@@ -199,7 +201,7 @@ def test_a_double_submitted_or_retried_entry_form_books_one_entry(page, http, ad
     fill_entry(page, "0000000202", [("601", "50", ""), ("401", "", "50")])
     # The first answer is lost on the way back (the entry was booked), then the person clicks
     # again, twice: the same request_id comes back with the same entry.
-    lost = []
+    lost: list[int] = []
 
     def lose_first_answer(route):
         if route.request.method == "POST" and not lost:

@@ -114,6 +114,7 @@ async def postgres_drill(mesh: Mesh, clients: int = 32, before: float = 5, down:
         marks["down"] = time.monotonic()
         time.sleep(down)
         mesh.start_service("postgres")
+        assert mesh.postgres is not None, "the drills run their own PostgreSQL"
         mesh.postgres.wait_ready(mesh.processes["postgres"], 30)
         marks["up"] = time.monotonic()
 

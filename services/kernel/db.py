@@ -130,7 +130,7 @@ class DatabaseWatch:
         try:
             conn = self._connections.get(index)
             if conn is None or conn.is_closed():
-                conn = self._connections[index] = await _connect(engine.url, engine.url.database, timeout=CONNECT_TIMEOUT)
+                conn = self._connections[index] = await _connect(engine.url, engine.url.database or "", timeout=CONNECT_TIMEOUT)
             await conn.fetchval("SELECT 1", timeout=CONNECT_TIMEOUT)
             return True
         except Exception:

@@ -13,6 +13,7 @@ tree of every JSON body the edge's strict-JSON filter checks (envoy/strict_json.
 import json
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from string import Template
 
@@ -228,12 +229,14 @@ def _cluster(name: str, addrs: list[str]) -> dict:
     }
 
 
-def render(out: Path, addrs: dict[str, str | list[str]], admin_port: int) -> Path:
+def render(out: Path, addrs: Mapping[str, str | list[str]], admin_port: int) -> Path:
     """Writes the edge config to `out`. `addrs` maps "edge", "reflection" and every running
     service to host:port, or a service to its replicas' host:port list."""
     replicas = {name: [a] if isinstance(a, str) else list(a) for name, a in addrs.items() if name != "edge"}
     services = [name for name in replicas if name != "reflection"]
-    edge_host, _, edge_port = addrs["edge"].rpartition(":")
+    edge_addr = addrs["edge"]
+    assert isinstance(edge_addr, str), "one edge"
+    edge_host, _, edge_port = edge_addr.rpartition(":")
     refused = {"status": 403, "body": {"inline_string": "this RPC is internal to the mesh"}}
     routes = [{"match": {"path": path}, "direct_response": refused} for name in services for path in internal_paths(name)]
     routes += [route for name in services for route in service_routes(name)]
@@ -272,6 +275,6 @@ def render(out: Path, addrs: dict[str, str | list[str]], admin_port: int) -> Pat
 
 if __name__ == "__main__":
     names = ["edge", "reflection", *SERVICES]
-    addrs = {name: service_addr(name).split(",") for name in names}
+    addrs: dict[str, str | list[str]] = {name: service_addr(name).split(",") for name in names}
     addrs["edge"] = service_addr("edge")
     render(Path(sys.argv[1]), addrs, int(env("BARABA_EDGE_ADMIN_PORT", "9901")))

@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from wsgiref.simple_server import WSGIServer
 
 import asyncpg
 from prometheus_client import CollectorRegistry, Counter, start_http_server
@@ -98,13 +99,20 @@ class Mesh:
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
-        self._metrics_server = None
+        self._metrics_server: WSGIServer | None = None
         self.metrics_registry = CollectorRegistry()
         self.restarts = Counter(
             "baraba_process_restarts", "Processes of the mesh started again after they died", ["process"], registry=self.metrics_registry
         )
         if self.postgres is not None:
             self.database_server = self.postgres.url
+
+    @property
+    def server_url(self) -> str:
+        """The PostgreSQL server the services' databases are on."""
+        if self.database_server is None:
+            raise MeshFailed("the mesh has no database server: give database_server or postgres")
+        return self.database_server
 
     # -- naming and environment ------------------------------------------------------------
 
@@ -121,7 +129,7 @@ class Mesh:
         values["BARABA_REFLECTION_ADDR"] = self.addr("reflection")
         for name in self.services:
             values[f"BARABA_{name.upper()}_ADDR"] = ",".join(self.addr(r) for r in self.replicas_of(name))
-            values[f"BARABA_{name.upper()}_DATABASE_URL"] = database_on(self.database_server, self.database_prefix + name)
+            values[f"BARABA_{name.upper()}_DATABASE_URL"] = database_on(self.server_url, self.database_prefix + name)
         return values
 
     def _replica_env(self, service: str, replica: str) -> dict[str, str]:
@@ -149,7 +157,7 @@ class Mesh:
                 self._add(Child(replica, [sys.executable, "-m", PROCESSES[name].module], self._replica_env(name, replica)))
         reflection_env = {**self.service_env(), "BARABA_LISTEN_ADDR": self.addr("reflection")}
         self._add(Child("reflection", [sys.executable, "-m", PROCESSES["reflection"].module], reflection_env))
-        addrs = {"edge": self.addr("edge"), "reflection": self.addr("reflection")}
+        addrs: dict[str, str | list[str]] = {"edge": self.addr("edge"), "reflection": self.addr("reflection")}
         addrs |= {name: [self.addr(r) for r in self.replicas_of(name)] for name in self.services}
         config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
         # A dynamic base id: two edges on one machine (make up beside make test) would
@@ -248,6 +256,7 @@ class Mesh:
                         self._revive(child)
 
     def _revive(self, child: Child) -> None:
+        assert child.process is not None, "only a started child is revived"
         now = time.monotonic()
         if child.restart_at is None:
             if now - child.started_at > STABLE_SECONDS:
@@ -278,6 +287,7 @@ class Mesh:
             self._held.add(name)
             child = self._children[name]
             self.processes.pop(name, None)
+        assert child.process is not None, f"{name} was started"
         child.process.send_signal(child.stop_signal)
         return child.process.wait(grace)
 
@@ -305,7 +315,7 @@ class Mesh:
 
     async def database(self, service: str) -> asyncpg.Connection:
         """A connection to one service's database, for tests that look behind the API."""
-        return await connect(self.database_server, self.database_prefix + service)
+        return await connect(self.server_url, self.database_prefix + service)
 
     def exited(self) -> list[str]:
         """Names of children that are down (dead and not yet restarted)."""
@@ -377,7 +387,7 @@ def scratch_mesh(
     finally:
         mesh.stop()
         if postgres is None:
-            asyncio.run(drop_databases(mesh.database_server, [prefix + name for name in services]))
+            asyncio.run(drop_databases(mesh.server_url, [prefix + name for name in services]))
 
 
 async def connect(server: str, database: str) -> asyncpg.Connection:

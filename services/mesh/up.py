@@ -118,7 +118,7 @@ def main() -> None:
         if generated
         else ("password: from BARABA_ADMIN_PASSWORD" if env("BARABA_ADMIN_PASSWORD") else "password: in .baraba/admin-password")
     )
-    metrics = ", ".join(f"{n} :{ports[n + '_metrics']}/metrics" for n in mesh.service_processes())
+    metrics_line = ", ".join(f"{n} :{ports[n + '_metrics']}/metrics" for n in mesh.service_processes())
     print(
         f"""
 Baraba mesh is up.
@@ -127,7 +127,7 @@ Baraba mesh is up.
   services (gRPC)     {", ".join(f"{n} :{ports[n]}" for n in mesh.service_processes())}
   logs                {mesh.workdir / "logs"}/
   VIES                {env("BARABA_VIES_URL", "the European Commission's VIES")}{f" (stand-in, pid {standin.pid})" if standin else ""}
-  metrics             {metrics}, edge 127.0.0.1:{ports["edge_admin"]}/stats/prometheus,
+  metrics             {metrics_line}, edge 127.0.0.1:{ports["edge_admin"]}/stats/prometheus,
                       restarts 127.0.0.1:{ports["launcher_metrics"]}/metrics
 Sign in as {username}, {secret_line}
   curl -s -XPOST {edge_url}/api/auth/login -d '{{"username":"{username}","password":"…"}}'
