@@ -142,8 +142,9 @@ def strict_json_lua(services: list[str]) -> str:
     for route in routes:
         add(route.body_type)
     table = [
-        {"verb": r.verb, "pattern": _lua_pattern(r.template), "type": r.body_type.full_name, "prefix": "" if r.body == "*" else r.body}
+        {"verb": r.verb, "pattern": _lua_pattern(r.template), "type": body.full_name, "prefix": "" if r.body == "*" else r.body}
         for r in routes
+        if (body := r.body_type) is not None
     ]
     return f"local ROUTES = {_lua(table)}\nlocal MESSAGES = {_lua(messages)}\n" + STRICT_JSON_LUA.read_text()
 

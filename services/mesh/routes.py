@@ -29,6 +29,7 @@ class Route:
         (no body, a raw HttpBody, or a body field that is not a message)."""
         if not self.body:
             return None
+        message: Descriptor | None
         if self.body == "*":
             message = self.method.input_type
         else:
