@@ -66,6 +66,7 @@ def test_the_contracts_mark_the_service_only_rpcs_internal(mesh):
         "baraba.identity.v1.CompanyAccessService.CheckCompanyAccess",
         "baraba.identity.v1.CompanyAccessService.ClaimCompany",
         "baraba.identity.v1.CompanyAccessService.ReleaseCompany",
+        "baraba.identity.v1.AuthService.ListRevocations",
         "baraba.ledger.v1.JournalEntryService.StreamVatEntries",
     }
     assert {n for n in expected if n.split(".")[1] in mesh.services} <= names

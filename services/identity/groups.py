@@ -6,6 +6,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.identity.records import ADMIN_LOCK, ensure_user_manager_remains, find_group, flush_unique
+from services.identity.revocations import void_tokens
 from services.identity.store import PERMISSION_FLAGS, Group, User
 from services.kernel.errors import FailedPrecondition
 
@@ -48,6 +49,8 @@ class Groups:
         async with self.sessions() as db:
             await db.execute(text(ADMIN_LOCK))
             group = await find_group(db, group_id)
+            if any(getattr(group, flag) != changes[flag] for flag in PERMISSION_FLAGS if flag in changes):
+                await void_tokens(db, await db.scalars(select(User.id).where(User.group_id == group.id)))
             for name, value in changes.items():
                 setattr(group, name, value)
             await flush_unique(db)

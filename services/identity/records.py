@@ -1,14 +1,13 @@
-"""What identity's aggregates share: lookups by id, the unique-name check, the rule that
-somebody must remain able to manage users, and ending a user's sessions."""
+"""What identity's aggregates share: lookups by id, the unique-name check and the rule that
+somebody must remain able to manage users."""
 
-import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.identity.store import Group, Session, User
+from services.identity.store import Group, User
 from services.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.fields import parse_uuid
 
@@ -53,10 +52,3 @@ async def ensure_user_manager_remains(db: AsyncSession) -> None:
     managers = await db.scalar(select(func.count()).select_from(User).join(Group).where(User.is_active, Group.manage_users))
     if managers == 0:
         raise FailedPrecondition("this would leave no active user who can manage users", reason="LAST_ADMIN")
-
-
-async def revoke_sessions(db: AsyncSession, user_id: uuid.UUID, reason: str, keep: uuid.UUID | None = None) -> None:
-    query = update(Session).where(Session.user_id == user_id, Session.revoked_at.is_(None))
-    if keep is not None:
-        query = query.where(Session.id != keep)
-    await db.execute(query.values(revoked_at=now(), revoked_reason=reason))

@@ -97,7 +97,7 @@ class Keystore:
     def jwks(self) -> dict:
         return {"keys": self._jwks}
 
-    def access_token(self, user_id: uuid.UUID, username: str, permissions: list[str], session_id: uuid.UUID, ttl: int) -> str:
+    def access_token(self, user_id: uuid.UUID, username: str, permissions: list[str], session_id: uuid.UUID, version: int, ttl: int) -> str:
         assert self._signing is not None, "load() runs at start"
         kid, private = self._signing
         now = int(time.time())
@@ -108,6 +108,7 @@ class Keystore:
             "name": username,
             "perms": permissions,
             "sid": str(session_id),
+            "ver": version,
             "iat": now,
             "exp": now + ttl,
         }

@@ -12,6 +12,7 @@ from baraba.identity.v1 import identity_pb2
 
 from services.identity.grants import CompanyGrants
 from services.identity.groups import Groups
+from services.identity.revocations import Revocations
 from services.identity.security import Keystore
 from services.identity.service import AuthServicer, CompanyAccessServicer, UserGroupServicer, UserServicer
 from services.identity.sessions import IdentityVerifier, Policy, Sessions
@@ -44,7 +45,8 @@ async def build(settings: Settings) -> MeshServer:
     keys = Keystore(passphrase)
     await keys.load(db.session_factory(engine))
     factory = db.session_factory(engine)
-    sessions, users = Sessions(factory, keys, load_policy(settings)), Users(factory)
+    policy = load_policy(settings)
+    sessions, users = Sessions(factory, keys, policy), Users(factory)
     try:
         await users.bootstrap_admin(env("BARABA_ADMIN_USERNAME", "admin"), admin_password)
     except ValueError as exc:
@@ -52,7 +54,7 @@ async def build(settings: Settings) -> MeshServer:
 
     server = MeshServer(settings, IdentityVerifier(keys, sessions))
     services = identity_pb2.DESCRIPTOR.services_by_name
-    server.add(services["AuthService"], AuthServicer(sessions, users, keys))
+    server.add(services["AuthService"], AuthServicer(sessions, users, keys, Revocations(factory, policy.access_ttl_seconds)))
     server.add(services["UserService"], UserServicer(users))
     server.add(services["UserGroupService"], UserGroupServicer(Groups(factory)))
     server.add(services["CompanyAccessService"], CompanyAccessServicer(CompanyGrants(factory)))

@@ -9,6 +9,7 @@ from google.protobuf import empty_pb2
 
 from services.identity.grants import CompanyGrants
 from services.identity.groups import Groups, permission_flags
+from services.identity.revocations import Revocations
 from services.identity.security import Keystore
 from services.identity.sessions import Sessions, SignIn
 from services.identity.store import PERMISSION_FLAGS, CompanyAccess, Group, User
@@ -75,10 +76,11 @@ def _present(request, *names: str) -> dict:
 
 
 class AuthServicer(rpc.AuthServiceServicer):
-    def __init__(self, sessions: Sessions, users: Users, keys: Keystore):
+    def __init__(self, sessions: Sessions, users: Users, keys: Keystore, revocations: Revocations):
         self.sessions = sessions
         self.users = users
         self.keys = keys
+        self.revocations = revocations
 
     async def Login(self, request, context):
         return sign_in_message(await self.sessions.login(request.username, request.password))
@@ -107,6 +109,10 @@ class AuthServicer(rpc.AuthServiceServicer):
 
     async def GetJwks(self, request, context):
         return httpbody_pb2.HttpBody(content_type="application/json", data=json.dumps(self.keys.jwks()).encode())
+
+    async def ListRevocations(self, request, context):
+        sessions, versions = await self.revocations.recent()
+        return pb.ListRevocationsResponse(session_ids=sessions, user_versions=versions)
 
 
 class UserServicer(rpc.UserServiceServicer):

@@ -11,7 +11,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.identity import security
-from services.identity.records import flush_unique, now, revoke_sessions
+from services.identity.records import flush_unique, now
+from services.identity.revocations import end_sessions
 from services.identity.store import Group, LoginThrottle, RefreshToken, Session, User
 from services.kernel.auth import Caller, TokenVerifier
 from services.kernel.errors import FailedPrecondition, InvalidArgument, ResourceExhausted, Unauthenticated
@@ -103,7 +104,7 @@ class Sessions:
                 raise Unauthenticated("this session has ended; sign in again", reason="SESSION_ENDED")
             if row.used_at is not None:
                 # A spent token presented again means it was copied: end the session for everyone.
-                session.revoked_at, session.revoked_reason = now(), "refresh token reused"
+                await end_sessions(db, session.user_id, "refresh token reused", only=session.id)
                 await db.commit()
                 log.warning("refresh token reuse; session revoked", extra={"session_id": str(session.id)})
                 raise Unauthenticated(
@@ -118,11 +119,7 @@ class Sessions:
 
     async def logout(self, caller: Caller) -> None:
         async with self.sessions.begin() as db:
-            await db.execute(
-                update(Session)
-                .where(Session.id == uuid.UUID(caller.session_id), Session.revoked_at.is_(None))
-                .values(revoked_at=now(), revoked_reason="logout")
-            )
+            await end_sessions(db, uuid.UUID(caller.user_id), "logout", only=uuid.UUID(caller.session_id))
 
     async def _start_session(self, db: AsyncSession, user: User) -> SignIn:
         session = Session(user_id=user.id, expires_at=now() + timedelta(days=self.policy.refresh_ttl_days))
@@ -136,17 +133,21 @@ class Sessions:
         await db.commit()
         await db.refresh(user, ["group"])
         ttl = self.policy.access_ttl_seconds
-        token = self.keys.access_token(user.id, user.username, user.group.permissions(), session.id, ttl)
+        token = self.keys.access_token(user.id, user.username, user.group.permissions(), session.id, user.token_version, ttl)
         return SignIn(user=user, access_token=token, refresh_token=refresh, expires_in=ttl)
 
     async def current_caller(self, caller: Caller) -> Caller:
         """The caller with the permissions they have now; refused when their session or
-        account has ended since the token was issued."""
+        account has ended, or what they may do has changed, since the token was issued."""
         async with self.sessions() as db:
             query = select(Session, User).join(User, User.id == Session.user_id).where(Session.id == uuid.UUID(caller.session_id))
             row = (await db.execute(query)).first()
         if row is None or row.Session.revoked_at is not None or not row.User.is_active:
             raise Unauthenticated("your session has ended; sign in again", reason="SESSION_ENDED")
+        if caller.version < row.User.token_version:
+            raise Unauthenticated(
+                "this access token was revoked (signed out, or the account changed): refresh it or sign in again", reason="TOKEN_REVOKED"
+            )
         return Caller(
             user_id=caller.user_id,
             username=row.User.username,
@@ -161,12 +162,14 @@ class Sessions:
             if not await security.verify_password(user.password_hash, current):
                 raise InvalidArgument.field("current_password", "is not your current password")
             user.password_hash = await security.hash_password(new)
-            await revoke_sessions(db, user.id, "password changed", keep=uuid.UUID(caller.session_id))
+            await end_sessions(db, user.id, "password changed", keep=uuid.UUID(caller.session_id))
 
 
 class IdentityVerifier(TokenVerifier):
     """Identity checks tokens against its own records too: a signed-out session, a disabled
     account or a changed group takes effect on identity's RPCs at once."""
+
+    follows_revocation_feed = False
 
     def __init__(self, keys: security.Keystore, sessions: Sessions):
         super().__init__(keys)

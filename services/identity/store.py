@@ -1,10 +1,10 @@
 """Identity's database: users, groups, sessions with their refresh tokens, login throttling,
-signing keys and user<->company grants."""
+signing keys, user<->company grants and the revocations services poll."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, func, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 PERMISSION_FLAGS = ("manage_users", "manage_companies", "post_entries", "vat_returns", "scanning", "view_reports")
@@ -50,6 +50,9 @@ class User(Base):
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Goes up when what the user may do changes; access tokens carry it as "ver", and a token
+    # below the current version is void (see Revocation).
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_groups.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = _now_column()
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
@@ -116,3 +119,17 @@ class CompanyAccess(Base):
     created_at: Mapped[datetime] = _now_column()
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class Revocation(Base):
+    """Access tokens void before they expire, kept as long as an access token lives: a row with
+    a session voids that session's tokens; a row with a version voids the user's tokens below
+    it. No foreign key: the row must outlive a deleted user."""
+
+    __tablename__ = "revocations"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    user_id: Mapped[uuid.UUID] = mapped_column()
+    session_id: Mapped[uuid.UUID | None] = mapped_column()
+    version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)

@@ -15,8 +15,8 @@ from services.identity.records import (
     find_group,
     find_user,
     flush_unique,
-    revoke_sessions,
 )
+from services.identity.revocations import end_sessions, void_deleted_user, void_tokens
 from services.identity.store import Group, User
 from services.kernel import paging
 from services.kernel.auth import Caller
@@ -81,12 +81,14 @@ class Users:
             if "group_id" in changes:
                 await find_group(db, changes["group_id"], field="group_id")
                 changes["group_id"] = uuid.UUID(changes["group_id"])
+                if changes["group_id"] != user.group_id:
+                    await void_tokens(db, [user.id])
             if changes.get("is_active") is False and str(user.id) == caller.user_id:
                 raise FailedPrecondition("you cannot deactivate your own account")
             for name, value in changes.items():
                 setattr(user, name, value)
             if changes.get("is_active") is False:
-                await revoke_sessions(db, user.id, "account disabled")
+                await end_sessions(db, user.id, "account disabled")
             await flush_unique(db)
             await ensure_user_manager_remains(db)
             await db.commit()
@@ -103,6 +105,7 @@ class Users:
             if str(user.id) == caller.user_id:
                 raise FailedPrecondition("you cannot delete your own account")
             await db.delete(user)
+            await void_deleted_user(db, user.id)
             await db.flush()
             await ensure_user_manager_remains(db)
             await db.commit()
@@ -111,4 +114,4 @@ class Users:
         async with self.sessions.begin() as db:
             user = await find_user(db, user_id, lock=True)
             user.password_hash = await security.hash_password(password)
-            await revoke_sessions(db, user.id, "password reset")
+            await end_sessions(db, user.id, "password reset")

@@ -2,7 +2,10 @@
 
 Identity signs access tokens (JWT, EdDSA, with a `kid`) and publishes the public keys as a
 JWKS. Every service verifies tokens itself with those keys; only an unknown `kid` (a key
-rotated in since the last fetch) makes it ask identity again.
+rotated in since the last fetch) makes it ask identity again. A token can be void before it
+expires (signed out, session ended, account disabled, permissions changed): every service polls
+identity's revocation feed every few seconds (kernel/revocations.py) and refuses such tokens, without
+a call to identity per request.
 
 A service proves it is part of the mesh with a service credential: a short-lived JWT (HS256,
 audience "baraba-mesh") signed with the mesh secret every service is given
@@ -43,6 +46,7 @@ class Caller:
     permissions: frozenset[str]
     session_id: str
     token: str
+    version: int = 0  # the user's token version when the token was issued ("ver")
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions
@@ -64,22 +68,30 @@ class KeySource(Protocol):
 
 class TokenVerifier:
     """Verifies access tokens. A verified token is remembered until it expires, so a client
-    sending the same token again costs a dictionary lookup, not a signature check."""
+    sending the same token again costs a dictionary lookup, not a signature check; whether it
+    has been revoked since is checked on every request (two set lookups)."""
 
     CACHE_SIZE = 4096
 
+    # The server keeps `revocations` current from identity's feed; identity, which checks its
+    # own database on every call, says False.
+    follows_revocation_feed = True
+
     def __init__(self, keys: KeySource):
         self.keys = keys
+        self.revocations = RevocationList()
         self._verified: dict[str, tuple[Caller, float]] = {}
 
     async def verify(self, token: str) -> Caller:
         remembered = self._verified.get(token)
         if remembered is not None and remembered[1] > time.time():
-            return remembered[0]
-        caller, expires = await self._verify_signature(token)
-        if len(self._verified) >= self.CACHE_SIZE:
-            self._verified.clear()
-        self._verified[token] = (caller, expires)
+            caller = remembered[0]
+        else:
+            caller, expires = await self._verify_signature(token)
+            if len(self._verified) >= self.CACHE_SIZE:
+                self._verified.clear()
+            self._verified[token] = (caller, expires)
+        self.revocations.check(caller)
         return caller
 
     async def _verify_signature(self, token: str) -> tuple[Caller, float]:
@@ -109,8 +121,25 @@ class TokenVerifier:
             permissions=frozenset(claims.get("perms", [])),
             session_id=claims["sid"],
             token=token,
+            version=int(claims.get("ver", 0)),
         )
         return caller, float(claims["exp"])
+
+
+class RevocationList:
+    """Access tokens void before they expire: ended sessions, and per user the lowest token
+    version still valid. Kept up to date from identity by kernel/revocations.py."""
+
+    def __init__(self) -> None:
+        self.sessions: frozenset[str] = frozenset()
+        self.versions: dict[str, int] = {}
+
+    def check(self, caller: Caller) -> None:
+        if caller.session_id in self.sessions or caller.version < self.versions.get(caller.user_id, 0):
+            raise Unauthenticated(
+                "this access token was revoked (signed out, or the account changed): refresh it or sign in again",
+                reason="TOKEN_REVOKED",
+            )
 
 
 class MeshCredentials:

@@ -4,11 +4,12 @@ revoked one stops working within CACHE_SECONDS."""
 
 import time
 
+import grpc
 from baraba.identity.v1 import identity_pb2, identity_pb2_grpc
 
 from services.kernel import clients
 from services.kernel.auth import current_caller
-from services.kernel.errors import PermissionDenied
+from services.kernel.errors import PermissionDenied, Unauthenticated, Unavailable
 
 CACHE_SECONDS = 10.0
 _allowed_until: dict[tuple[str, str], float] = {}
@@ -22,7 +23,14 @@ async def require_company_access(company_id: str) -> None:
     if _allowed_until.get(key, 0) > time.monotonic():
         return
     stub = clients.stub(identity_pb2_grpc.CompanyAccessServiceStub, "identity")
-    reply = await stub.CheckCompanyAccess(identity_pb2.CheckCompanyAccessRequest(company_id=company_id), **clients.call_options())
+    try:
+        reply = await stub.CheckCompanyAccess(identity_pb2.CheckCompanyAccessRequest(company_id=company_id), **clients.call_options())
+    except grpc.aio.AioRpcError as exc:
+        # Identity refuses a session that has just ended before this service has heard of it:
+        # that is the caller's 401, not this service's failure.
+        if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+            raise Unauthenticated(exc.details() or "your session has ended; sign in again", reason="SESSION_ENDED") from None
+        raise Unavailable("company access cannot be checked now; retry the request", reason="IDENTITY_UNAVAILABLE") from None
     if not reply.allowed:
         raise PermissionDenied(f"you have no access to company {company_id}", reason="NO_COMPANY_ACCESS")
     if len(_allowed_until) > 10_000:

@@ -32,6 +32,7 @@ from grpc_reflection.v1alpha import reflection
 from services.kernel import db, logs, metrics, validation
 from services.kernel.auth import MESH_SECRET_MIN_LENGTH, TokenVerifier, configure_mesh
 from services.kernel.interceptors import MeshInterceptor, access_rule
+from services.kernel.revocations import RevocationFeed
 from services.kernel.settings import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class MeshServer:
         self.verifier = verifier
         self._services: list[tuple[ServiceDescriptor, object]] = []
         self._stop_hooks: list[Callable[[], Awaitable]] = []
+        self._revocations: RevocationFeed | None = None
 
     def add(self, service: ServiceDescriptor, servicer: object) -> None:
         for method in service.methods:
@@ -83,6 +85,9 @@ class MeshServer:
         if port == 0:
             raise ConfigError(f"cannot listen on {self.settings.listen_addr}")
         await self._server.start()
+        self._revocations = RevocationFeed(self.verifier.revocations) if self.verifier.follows_revocation_feed else None
+        if self._revocations is not None:
+            await self._revocations.start()
         for service, _ in self._services:
             await self._health.set(service.full_name, health_pb2.HealthCheckResponse.SERVING)
         await self._health.set("", health_pb2.HealthCheckResponse.SERVING)
@@ -109,6 +114,8 @@ class MeshServer:
         if self._watch_task is not None:
             self._watch_task.cancel()
         await self._watch.close()
+        if self._revocations is not None:
+            await self._revocations.stop()
         for hook in self._stop_hooks:
             await hook()
         log.info("stopped")

@@ -64,7 +64,8 @@ def public_paths(service: str) -> list[str]:
     for grpc_service in grpc_services(service):
         for method in grpc_service.methods:
             options = method.GetOptions()
-            if not options.Extensions[access_pb2.access].public:
+            rule = options.Extensions[access_pb2.access]
+            if not rule.public or rule.internal:  # internal ones are refused outright
                 continue
             paths.append(f"/{grpc_service.full_name}/{method.name}")
             rule = options.Extensions[annotations_pb2.http]

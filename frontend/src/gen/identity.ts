@@ -88,6 +88,14 @@ export interface ChangePasswordRequest {
 export interface GetJwksRequest {
 }
 
+export interface ListRevocationsRequest {
+}
+
+export interface ListRevocationsResponse {
+  session_ids: string[];
+  user_versions: Record<string, string>;
+}
+
 export interface ListUsersRequest {
   page_size: number;
   page_token: string;

@@ -160,6 +160,25 @@ class GetJwksRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class ListRevocationsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRevocationsResponse(_message.Message):
+    __slots__ = ("session_ids", "user_versions")
+    class UserVersionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    SESSION_IDS_FIELD_NUMBER: _ClassVar[int]
+    USER_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    session_ids: _containers.RepeatedScalarFieldContainer[str]
+    user_versions: _containers.ScalarMap[str, int]
+    def __init__(self, session_ids: _Optional[_Iterable[str]] = ..., user_versions: _Optional[_Mapping[str, int]] = ...) -> None: ...
+
 class ListUsersRequest(_message.Message):
     __slots__ = ("page_size", "page_token")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]

@@ -77,6 +77,11 @@ class AuthServiceStub:
                 request_serializer=baraba_dot_identity_dot_v1_dot_identity__pb2.GetJwksRequest.SerializeToString,
                 response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
+        self.ListRevocations = channel.unary_unary(
+                '/baraba.identity.v1.AuthService/ListRevocations',
+                request_serializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.SerializeToString,
+                response_deserializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
@@ -142,6 +147,15 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListRevocations(self, request, context):
+        """For services: access tokens void before they expire (signed out, session ended, account
+        disabled, deleted or given other permissions), as far back as a token lives. Every service
+        polls it every few seconds and refuses such tokens without asking identity per request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -184,6 +198,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.GetJwks,
                     request_deserializer=baraba_dot_identity_dot_v1_dot_identity__pb2.GetJwksRequest.FromString,
                     response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'ListRevocations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRevocations,
+                    request_deserializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.FromString,
+                    response_serializer=baraba_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -403,6 +422,33 @@ class AuthService:
             '/baraba.identity.v1.AuthService/GetJwks',
             baraba_dot_identity_dot_v1_dot_identity__pb2.GetJwksRequest.SerializeToString,
             google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRevocations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/baraba.identity.v1.AuthService/ListRevocations',
+            baraba_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsRequest.SerializeToString,
+            baraba_dot_identity_dot_v1_dot_identity__pb2.ListRevocationsResponse.FromString,
             options,
             channel_credentials,
             insecure,
