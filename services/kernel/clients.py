@@ -8,7 +8,9 @@ Retries (UNAVAILABLE only, with backoff and a retry budget) are configured per m
 contracts (kernel/retry_safety.py): reads, and creates that carry a request_id field. A
 service calling a create with a request_id field must send one."""
 
+import contextvars
 import json
+import time
 
 import grpc
 
@@ -19,6 +21,9 @@ from services.kernel.retry_safety import retry_safety
 from services.kernel.settings import ConfigError, service_addr
 
 DEFAULT_TIMEOUT = 5.0
+# When the request being served must be answered (time.monotonic()); None without a deadline.
+# The server pipeline sets it from the caller's deadline; call_options() never goes past it.
+deadline_var: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
 
 _RETRY = {
     "maxAttempts": 4,
@@ -81,10 +86,22 @@ def stub(stub_class, service: str):
     return stub_class(channel(service))
 
 
-def call_options(timeout: float = DEFAULT_TIMEOUT, remaining: float | None = None) -> dict:
+def set_deadline(time_remaining: float | None) -> None:
+    """Called by the server pipeline with context.time_remaining() of the request it serves;
+    None for work that outlives its request (a background batch)."""
+    deadline_var.set(None if time_remaining is None else time.monotonic() + time_remaining)
+
+
+def remaining_time() -> float | None:
+    """Seconds left until the caller's deadline (None when the caller set none)."""
+    deadline = deadline_var.get()
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+
+def call_options(timeout: float = DEFAULT_TIMEOUT) -> dict:
     """Keyword arguments for a downstream call made while serving a request: the caller's
-    token and request id, and a deadline no later than the caller's own (`remaining`, from
-    context.time_remaining(), which is None when the caller set no deadline)."""
+    token and request id, and a deadline of `timeout` seconds but no later than the
+    caller's own."""
     metadata = []
     if caller := caller_var.get():
         metadata.append(("authorization", f"Bearer {caller.token}"))
@@ -92,7 +109,8 @@ def call_options(timeout: float = DEFAULT_TIMEOUT, remaining: float | None = Non
         metadata.append(("x-request-id", request_id))
     if mesh := mesh_credentials():
         metadata.append((SERVICE_HEADER, mesh.credential()))
-    return {"metadata": tuple(metadata), "timeout": min(timeout, remaining) if remaining else timeout}
+    remaining = remaining_time()
+    return {"metadata": tuple(metadata), "timeout": timeout if remaining is None else min(timeout, remaining)}
 
 
 async def close_all() -> None:

@@ -25,7 +25,7 @@ from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor
 from grpc_status import rpc_status
 
-from services.kernel import db, metrics, validation
+from services.kernel import clients, db, metrics, validation
 from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
 from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
@@ -113,7 +113,9 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
                 request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
-        return handler  # client/bidi streaming: none in our contracts yet
+        # Client/bidi streaming: only server reflection (public, the same for everyone).
+        # MeshServer.add refuses such RPCs in our contracts: they would run unchecked.
+        return handler
 
     def _unary(self, behavior: Callable[..., Awaitable], method, rule, metadata):
         async def run(request, context: grpc.aio.ServicerContext):
@@ -146,6 +148,7 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         request_id_var.set(request_id)
         rpc_var.set(method)
         caller_var.set(None)
+        clients.set_deadline(context.time_remaining())
         context.set_trailing_metadata((("x-request-id", request_id),))
         return time.perf_counter()
 

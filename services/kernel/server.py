@@ -55,6 +55,10 @@ class MeshServer:
 
     def add(self, service: ServiceDescriptor, servicer: object) -> None:
         for method in service.methods:
+            if method.client_streaming:
+                # MeshInterceptor wraps unary and server-streaming handlers only: a stream of
+                # requests would skip the token, permission and validation checks.
+                raise ConfigError(f"{method.full_name}: client-streaming and bidi RPCs are not supported by the mesh pipeline")
             access_rule(f"/{service.full_name}/{method.name}")  # fails start-up if undeclared
             validation.check_supported(method.input_type)
         self._services.append((service, servicer))

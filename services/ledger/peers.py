@@ -1,6 +1,6 @@
 """What the ledger asks other services, over their typed stubs with the caller's token:
 identity for company grants, vies for VAT number checks. Their failures become errors that
-say which service failed and what happened to the request."""
+say which service failed and what happened to the request (kernel/peers.py)."""
 
 import logging
 import uuid
@@ -12,11 +12,12 @@ from baraba.identity.v1 import identity_pb2, identity_pb2_grpc
 from baraba.vies.v1 import vies_pb2, vies_pb2_grpc
 
 from services.kernel import clients
-from services.kernel.errors import AlreadyExists, InvalidArgument, PermissionDenied, ServiceError, Unavailable
+from services.kernel.errors import InvalidArgument
+from services.kernel.peers import peer_error, peer_errors
 
 log = logging.getLogger(__name__)
 
-_UNREACHABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED}
+VIES_TIMEOUT = 15.0  # VIES itself retries a member state that is slow to answer
 
 
 @dataclass(frozen=True)
@@ -28,34 +29,17 @@ class VatCheck:
     checked_at: datetime | None
 
 
-def _error(service: str, exc: grpc.aio.AioRpcError, consequence: str) -> ServiceError:
-    code, details = exc.code(), exc.details() or ""
-    if code in _UNREACHABLE:
-        return Unavailable(
-            f"the {service} service is unavailable ({details or code.name}); {consequence}", reason=f"{service.upper()}_UNAVAILABLE"
-        )
-    if code == grpc.StatusCode.PERMISSION_DENIED:
-        return PermissionDenied(f"{service}: {details}")
-    if code == grpc.StatusCode.ALREADY_EXISTS:
-        return AlreadyExists(f"{service}: {details}")
-    return Unavailable(f"the {service} service failed ({code.name}: {details}); {consequence}", reason=f"{service.upper()}_FAILED")
-
-
 class Peers:
     async def my_company_ids(self) -> list[uuid.UUID]:
         stub = clients.stub(identity_pb2_grpc.CompanyAccessServiceStub, "identity")
-        try:
+        with peer_errors("identity", "your companies cannot be listed now"):
             reply = await stub.ListMyCompanies(identity_pb2.ListMyCompaniesRequest(), **clients.call_options())
-        except grpc.aio.AioRpcError as exc:
-            raise _error("identity", exc, "your companies cannot be listed now") from None
         return [uuid.UUID(grant.company_id) for grant in reply.grants]
 
     async def claim_company(self, company_id: uuid.UUID) -> None:
         stub = clients.stub(identity_pb2_grpc.CompanyAccessServiceStub, "identity")
-        try:
+        with peer_errors("identity", "the company was not created"):
             await stub.ClaimCompany(identity_pb2.ClaimCompanyRequest(company_id=str(company_id)), **clients.call_options())
-        except grpc.aio.AioRpcError as exc:
-            raise _error("identity", exc, "the company was not created") from None
 
     async def release_company(self, company_id: uuid.UUID) -> None:
         """Best effort, after the company is gone: a grant left behind leads nowhere."""
@@ -68,10 +52,10 @@ class Peers:
     async def check_vat(self, vat_number: str) -> VatCheck:
         stub = clients.stub(vies_pb2_grpc.ViesServiceStub, "vies")
         try:
-            reply = await stub.CheckVatNumber(vies_pb2.CheckVatNumberRequest(vat_number=vat_number), **clients.call_options(timeout=15))
+            reply = await stub.CheckVatNumber(vies_pb2.CheckVatNumberRequest(vat_number=vat_number), **clients.call_options(VIES_TIMEOUT))
         except grpc.aio.AioRpcError as exc:
-            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:  # the number we were given, not our request
                 raise InvalidArgument.field("vat_number", exc.details() or "is not a valid VAT number") from None
-            raise _error("vies", exc, "the VAT number was not checked and nothing was changed") from None
+            raise peer_error("vies", exc, "the VAT number was not checked and nothing was changed") from None
         checked_at = reply.checked_at.ToDatetime(tzinfo=UTC) if reply.HasField("checked_at") else None
         return VatCheck(reply.country_code, reply.valid, reply.name, reply.address, checked_at)

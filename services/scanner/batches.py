@@ -10,6 +10,7 @@ import uuid
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from services.kernel import clients
 from services.kernel.auth import current_caller
 from services.kernel.errors import NotFound
 from services.kernel.fields import parse_uuid
@@ -45,6 +46,7 @@ class Batches:
         return session.id
 
     async def _run(self, session_id: uuid.UUID) -> None:
+        clients.set_deadline(None)  # the batch outlives the request that started it
         try:
             while True:
                 async with self.sessions.begin() as db:

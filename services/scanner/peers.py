@@ -10,7 +10,7 @@ from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
 from baraba.vies.v1 import vies_pb2, vies_pb2_grpc
 
 from services.kernel import clients
-from services.kernel.errors import FailedPrecondition, Unavailable
+from services.kernel.peers import peer_errors
 from services.scanner.extraction import Found
 
 log = logging.getLogger(__name__)
@@ -19,14 +19,11 @@ LEDGER_TIMEOUT = 10.0
 
 
 async def company_ids(company_id: str) -> tuple[str, str]:
-    """The company's ЕИК and VAT number from the ledger ("" when the ledger cannot say)."""
-    try:
-        stub = clients.stub(ledger_pb2_grpc.CompanyServiceStub, "ledger")
+    """The company's ЕИК and VAT number from the ledger."""
+    stub = clients.stub(ledger_pb2_grpc.CompanyServiceStub, "ledger")
+    with peer_errors("ledger", "the company's ЕИК and VAT number are not known"):
         company = await stub.GetCompany(ledger_pb2.GetCompanyRequest(company_id=company_id), **clients.call_options())
-        return company.eik, company.vat_number
-    except grpc.RpcError as exc:
-        log.warning("could not read the company from the ledger: %s", exc.code())
-        return "", ""
+    return company.eik, company.vat_number
 
 
 async def vat_checks(fields: dict[str, Found]) -> list[dict]:
@@ -51,12 +48,8 @@ async def vat_checks(fields: dict[str, Found]) -> list[dict]:
 
 async def ledger(stub_class, method: str, request):
     """One call to the ledger for a booking."""
-    try:
+    with peer_errors("ledger", "the invoice was not booked"):
         return await getattr(clients.stub(stub_class, "ledger"), method)(request, **clients.call_options(LEDGER_TIMEOUT))
-    except grpc.RpcError as exc:
-        if exc.code() in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION, grpc.StatusCode.NOT_FOUND):
-            raise FailedPrecondition(f"the ledger refused the booking: {exc.details()}", reason="LEDGER_REFUSED") from None
-        raise Unavailable(f"the ledger could not be reached ({exc.code().name})", reason="LEDGER_UNAVAILABLE") from None
 
 
 def now() -> str:

@@ -32,14 +32,19 @@ class Recognition:
 
     async def fill(self, row: ScannedInvoice, upload: UploadedFile) -> None:
         """Recognises `upload` into `row` (status PENDING, or FAILED with the reason)."""
-        company = await peers.company_ids(str(row.company_id))
+        try:
+            company, company_unknown = await peers.company_ids(str(row.company_id)), ""
+        except ServiceError as exc:  # read the file all the same; a person sets the direction
+            company, company_unknown = ("", ""), exc.message
         try:
             result, text = await self.recognise(str(row.company_id), upload, company)
         except ServiceError as exc:
             row.status, row.error = "FAILED", exc.message
             return
         row.direction = extraction.direction(result, *company)
-        if row.direction == "UNKNOWN" and result.source != "none":
+        if company_unknown:
+            result.review_reasons.append(f"{company_unknown}: set the direction")
+        elif row.direction == "UNKNOWN" and result.source != "none":
             result.review_reasons.append("the company is neither the supplier nor the recipient: set the direction")
         row.vat_checks = await peers.vat_checks(result.fields)
         row.source, row.empty_reason, row.text = result.source, result.empty_reason, text

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import IO, TypeVar, cast
 
-import grpc
 from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
@@ -29,11 +28,9 @@ from services.kernel.errors import (
     FailedPrecondition,
     FieldViolation,
     InvalidArgument,
-    NotFound,
-    PermissionDenied,
     ServiceError,
-    Unavailable,
 )
+from services.kernel.peers import peer_errors
 from services.vat.builder import Generated, ReturnBuilder
 from services.vat.model import Choices, Company, Filer, ValidationFailed, VatEntry
 from services.vat.store import IDEMPOTENCY_KEYS, VatFileChunk, VatReturn, VatReturnFile
@@ -90,15 +87,6 @@ def company_from_ledger(c: ledger_pb2.Company) -> Company:
     return Company(vat_number=c.vat_number, name=c.name, address=address, filer=filer)
 
 
-def ledger_error(exc: grpc.aio.AioRpcError) -> ServiceError:
-    code = exc.code()
-    if code == grpc.StatusCode.NOT_FOUND:
-        return NotFound("the company does not exist in ledger")
-    if code == grpc.StatusCode.PERMISSION_DENIED:
-        return PermissionDenied(exc.details() or "ledger refused access")
-    return Unavailable(f"ledger could not be read ({code.name}); try again")
-
-
 def request_key(company_id: uuid.UUID, method: str, request_id: str) -> idempotency.Key | None:
     if not request_id:
         return None
@@ -112,7 +100,7 @@ class Returns:
         self.engine = engine
 
     async def generate(
-        self, company_id: str, period: str, choices: Choices, given: dict, request_id: str, remaining: float | None,
+        self, company_id: str, period: str, choices: Choices, given: dict, request_id: str,
         render: Callable[[VatReturn, list[VatReturnFile]], M], response_type: type[M],
     ) -> M:  # fmt: skip
         """Generates and keeps the period's next version; `render` makes the answer (kept for a
@@ -124,11 +112,11 @@ class Returns:
         async with self.engine.begin() as conn:
             if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
                 return first
-            company = await self._company(company_id, remaining)
+            company = await self._company(company_id)
             with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sales, tempfile.SpooledTemporaryFile(SPOOL_BYTES) as purchases:
                 builder = ReturnBuilder(period, company, choices, sales, purchases)
                 try:
-                    async for entry in self._entries(company_id, period, remaining):
+                    async for entry in self._entries(company_id, period):
                         builder.add(cast(VatEntry, entry))  # a VatLedgerEntry: VatEntry's fields, not copied
                     generated = builder.finish()
                 except ValidationFailed as failed:
@@ -151,29 +139,25 @@ class Returns:
             await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
         return response
 
-    async def _company(self, company_id: str, remaining: float | None) -> Company:
-        try:
+    async def _company(self, company_id: str) -> Company:
+        with peer_errors("ledger", "no VAT return was generated"):
             company = await clients.stub(ledger_pb2_grpc.CompanyServiceStub, "ledger").GetCompany(
-                ledger_pb2.GetCompanyRequest(company_id=company_id), **clients.call_options(remaining=remaining)
+                ledger_pb2.GetCompanyRequest(company_id=company_id), **clients.call_options()
             )
-        except grpc.aio.AioRpcError as exc:
-            raise ledger_error(exc) from None
         return company_from_ledger(company)
 
-    async def _entries(self, company_id: str, period: str, remaining: float | None) -> AsyncIterator[ledger_pb2.VatLedgerEntry]:
+    async def _entries(self, company_id: str, period: str) -> AsyncIterator[ledger_pb2.VatLedgerEntry]:
         """The month's entries as ledger sends them: the builder reads VatLedgerEntry's fields
         by VatEntry's names, so no copy of each entry is made."""
         stub = clients.stub(ledger_pb2_grpc.JournalEntryServiceStub, "ledger")
         call = stub.StreamVatEntries(
             ledger_pb2.StreamVatEntriesRequest(company_id=company_id, period=period),
-            **clients.call_options(timeout=STREAM_TIMEOUT, remaining=remaining),
+            **clients.call_options(STREAM_TIMEOUT),
         )
-        try:
+        with peer_errors("ledger", "no VAT return was generated"):
             async for batch in call:
                 for message in batch.entries:
                     yield message
-        except grpc.aio.AioRpcError as exc:
-            raise ledger_error(exc) from None
 
     @staticmethod
     def _problem(failed: ValidationFailed) -> ServiceError:

@@ -56,9 +56,7 @@ class VatReturnServicer(rpc.VatReturnServiceServicer):
 
     async def _generate(self, request, context, request_id: str = "") -> pb.VatReturn:
         choices, given = choices_from(request.choices)
-        return await self.returns.generate(
-            request.company_id, request.period, choices, given, request_id, context.time_remaining(), return_message, pb.VatReturn
-        )
+        return await self.returns.generate(request.company_id, request.period, choices, given, request_id, return_message, pb.VatReturn)
 
     async def CreateVatReturn(self, request, context):
         return await self._generate(request, context, request.request_id)

@@ -1,0 +1,73 @@
+"""The kernel's rules for calls between services and for what a server may serve, checked
+without a mesh: deadlines handed on, other services' failures mapped, streaming requests
+refused at start."""
+
+import time
+
+import grpc
+import pytest
+from google.protobuf import descriptor_pb2, descriptor_pool
+from google.protobuf.descriptor import ServiceDescriptor
+
+from services.kernel import clients
+from services.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
+from services.kernel.peers import peer_error, peer_errors
+from services.kernel.server import MeshServer
+from services.kernel.settings import ConfigError, Settings
+
+
+def test_a_call_made_for_a_request_never_outlives_the_callers_deadline():
+    clients.set_deadline(2.0)
+    assert 1.5 < clients.call_options()["timeout"] <= 2.0  # the default 5 s, cut to what is left
+    assert clients.call_options(timeout=0.5)["timeout"] == 0.5  # a shorter own timeout stays
+    clients.deadline_var.set(time.monotonic() - 1)
+    assert clients.call_options()["timeout"] == 0.0  # already late: fail at once, do not wait
+    clients.set_deadline(None)  # no deadline (a background batch): the call's own timeout
+    assert clients.call_options(timeout=7)["timeout"] == 7
+
+
+def _failure(code: grpc.StatusCode, details: str) -> grpc.aio.AioRpcError:
+    return grpc.aio.AioRpcError(code, grpc.aio.Metadata(), grpc.aio.Metadata(), details)
+
+
+@pytest.mark.parametrize(
+    ("code", "error", "reason"),
+    [
+        (grpc.StatusCode.UNAVAILABLE, Unavailable, "LEDGER_UNAVAILABLE"),
+        (grpc.StatusCode.DEADLINE_EXCEEDED, Unavailable, "LEDGER_UNAVAILABLE"),
+        (grpc.StatusCode.PERMISSION_DENIED, PermissionDenied, "PERMISSION_DENIED"),
+        (grpc.StatusCode.NOT_FOUND, NotFound, "NOT_FOUND"),
+        (grpc.StatusCode.INVALID_ARGUMENT, FailedPrecondition, "LEDGER_REFUSED"),
+        (grpc.StatusCode.FAILED_PRECONDITION, FailedPrecondition, "LEDGER_REFUSED"),
+        (grpc.StatusCode.INTERNAL, Unavailable, "LEDGER_FAILED"),
+    ],
+)
+def test_another_services_failure_tells_the_caller_who_failed_and_what_became_of_the_request(code, error, reason):
+    mapped = peer_error("ledger", _failure(code, "account 9999 not found"), "the invoice was not booked")
+    assert type(mapped) is error and mapped.reason == reason
+    assert "ledger" in mapped.message and "account 9999 not found" in mapped.message
+    if error is not PermissionDenied and error is not NotFound:
+        assert mapped.message.endswith("the invoice was not booked")
+
+
+def test_peer_errors_turns_a_failed_call_into_the_mapped_error():
+    with pytest.raises(Unavailable) as raised, peer_errors("vies", "nothing was changed"):
+        raise _failure(grpc.StatusCode.UNAVAILABLE, "connection refused")
+    assert raised.value.reason == "VIES_UNAVAILABLE"
+
+
+def _service_with_a_client_stream() -> ServiceDescriptor:
+    file = descriptor_pb2.FileDescriptorProto(name="kernel_test/uploads.proto", package="kernel_test", syntax="proto3")
+    file.message_type.add(name="Chunk")
+    service = file.service.add(name="UploadService")
+    service.method.add(name="Upload", input_type=".kernel_test.Chunk", output_type=".kernel_test.Chunk", client_streaming=True)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(file)
+    return pool.FindServiceByName("kernel_test.UploadService")
+
+
+def test_a_server_refuses_to_start_with_an_rpc_the_pipeline_cannot_check():
+    settings = Settings("ledger", False, "127.0.0.1:0", "postgresql+asyncpg:///x", 0, "INFO")
+    server = MeshServer(settings, verifier=None)  # type: ignore[arg-type]  # never reached
+    with pytest.raises(ConfigError, match=r"kernel_test\.UploadService\.Upload: client-streaming"):
+        server.add(_service_with_a_client_stream(), object())
