@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test gen lint format contract-baseline clean ocr browser frontend
+.PHONY: up test drill gen lint format contract-baseline clean ocr browser frontend
 
 # The venv is rebuilt when pyproject.toml changes. The .pth file puts the repository root
 # (services.*) and gen/ (generated baraba.*) on the venv's import path.
@@ -48,6 +48,10 @@ up: $(STAMP) ocr frontend
 ## 127.0.0.1:5432 if it answers, else an embedded one)
 test: $(STAMP) ocr browser frontend
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## drill: the failure drills under load (bench/drills), each printing its figures
+drill: $(STAMP) ocr
+	$(BIN)/python -m bench.drills
 
 ## ocr: Tesseract with Bulgarian data for the scanner (apt-get when root, else says what to install)
 ocr:

@@ -20,18 +20,25 @@ RECOVERY_LIMIT = 5.0
 
 @contextlib.contextmanager
 def drill_mesh(
-    services: list[str], replicas: dict[str, int], env: dict[str, str] | None = None, private_postgres: bool = False
+    services: list[str],
+    replicas: dict[str, int],
+    env: dict[str, str] | None = None,
+    private_postgres: bool = False,
+    server: str | None = None,
 ) -> Iterator[Mesh]:
-    """A scratch mesh for a drill: on the shared test server, or with a PostgreSQL of its own
-    (the drill that stops the database must never stop a server others use)."""
+    """A scratch mesh for a drill: on `server` (else the one the tests would use), or with a
+    PostgreSQL of its own (the drill that stops the database must never stop a server others
+    use)."""
     workdir = Path(tempfile.mkdtemp(prefix="baraba-drill-"))
+    env = {**MESH_ENV, **(env or {})}
     if private_postgres:
         pg = EmbeddedPostgres(workdir / "pgdata", port=free_port())
-        with scratch_mesh(None, workdir, services, {**MESH_ENV, **(env or {})}, replicas, postgres=pg) as mesh:
+        with scratch_mesh(None, workdir, services, env, replicas, postgres=pg) as mesh:
             yield mesh
     else:
-        server, _handle = postgres.server_for_tests(workdir / "pg")
-        with scratch_mesh(server, workdir, services, {**MESH_ENV, **(env or {})}, replicas) as mesh:
+        if server is None:
+            server, _handle = postgres.server_for_tests(workdir / "pg")
+        with scratch_mesh(server, workdir, services, env, replicas) as mesh:
             yield mesh
 
 
@@ -87,8 +94,8 @@ async def kill_drill(mesh: Mesh, clients: int = 32, before: float = 5, after: fl
 # -- 2. rolling restart of everything ------------------------------------------------------
 
 
-async def rolling_drill(mesh: Mesh, clients: int = 32, before: float = 3, after: float = 3) -> dict:
-    order = mesh.service_processes()
+async def rolling_drill(mesh: Mesh, clients: int = 32, before: float = 3, after: float = 3, order: list[str] | None = None) -> dict:
+    order = order or mesh.service_processes()
 
     def fault(marks):
         mesh.rolling_restart(order)

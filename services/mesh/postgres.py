@@ -31,6 +31,9 @@ class EmbeddedPostgres:
     then it runs as pgserver's system user."""
 
     def __init__(self, pgdata: Path, port: int | None = None):
+        runtime = pgdata.parent / "runtime"  # pgserver wants a runtime dir when imported
+        runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
         from pgserver._commands import POSTGRES_BIN_PATH
 
         self.pgdata = pgdata.resolve()

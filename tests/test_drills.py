@@ -1,0 +1,107 @@
+"""Short versions of the failure drills (bench/drills, `make drill`): the mesh under load
+through the edge while a replica is killed, services restart one by one, PostgreSQL stops and
+VIES fails; and the edge's retries, which must never repeat a create without a request_id."""
+
+import asyncio
+import time
+import uuid
+
+import httpx
+import pytest
+
+from bench.drills.drills import drill_mesh, kill_drill, postgres_drill, rolling_drill, vies_drill
+from bench.drills.load import prepare
+from bench.ledger_create_entries import entry_body
+from services.mesh.launcher import free_port
+from services.vies.standin import StandIn
+
+VIES_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="module")
+def standin():
+    standin = StandIn(port=free_port()).start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="module")
+def replicated(database_server, standin):
+    env = {"BARABA_VIES_URL": standin.url, "BARABA_VIES_TIMEOUT": str(VIES_TIMEOUT), "BARABA_VIES_CACHE_TTL": "1"}
+    with drill_mesh(["identity", "ledger", "vies"], {"identity": 2, "ledger": 2}, env, server=database_server) as mesh:
+        yield mesh
+
+
+@pytest.fixture(scope="module")
+def private_database():
+    with drill_mesh(["identity", "ledger"], {}, private_postgres=True) as mesh:
+        yield mesh
+
+
+def assert_books_intact(figures: dict) -> None:
+    """Every entry the clients were told about is there once, with its number; no gaps."""
+    assert figures["told"] > 0
+    assert figures["missing"] == figures["duplicate_numbers"] == figures["gaps"] == figures["half_written"] == 0, figures
+
+
+def test_a_killed_ledger_replica_costs_no_request_and_comes_back(replicated):
+    figures = asyncio.run(kill_drill(replicated, clients=16, before=1.5, after=3))
+    assert figures["failed"] == 0, figures["failures"]
+    assert figures["restarts counted"] == 1
+    assert_books_intact(figures)
+    assert figures["entries"] == figures["told"]  # nothing created twice by a retry
+
+
+def test_a_rolling_restart_costs_no_request(replicated):
+    figures = asyncio.run(rolling_drill(replicated, clients=16, before=1, after=1, order=["identity-2", "ledger"]))
+    assert figures["failed"] == 0, figures["failures"]
+    assert_books_intact(figures)
+    assert figures["entries"] == figures["told"]
+
+
+def test_vies_down_or_slow_answers_stale_or_503_in_time_and_nothing_else_notices(replicated, standin):
+    figures = asyncio.run(vies_drill(replicated, standin, clients=8, phase=2.5, vies_timeout=VIES_TIMEOUT))
+    assert figures["VIES answers while broken: stale 200"] > 0
+    assert figures["VIES answers while broken: 503"] > 0
+    assert figures["VIES answers while broken: other"] == 0
+    assert figures["VIES answers later than the timeout + 1 s"] == 0
+    assert figures["everything else failed"] == 0
+    assert_books_intact(figures)
+
+
+def test_postgres_stopped_means_503s_then_recovery(private_database):
+    figures = asyncio.run(postgres_drill(private_database, clients=16, before=1, down=3, after=5))
+    assert figures["500s or other non-503 errors while down"] == 0, figures["non-503 failures"]
+    assert figures["past the deadline"] == 0
+    assert figures["recovered s after return"] <= 5
+    assert figures["failures after recovery"] == 0
+    assert_books_intact(figures)
+
+
+def test_the_edge_retries_reads_and_creates_with_a_request_id_but_never_other_creates(private_database):
+    mesh = private_database
+    headers, company_id, accounts = asyncio.run(prepare(mesh.ports["edge"]))
+    url = f"/api/companies/{company_id}/journal-entries"
+    retries = "cluster.ledger.upstream_rq_retry"
+    with httpx.Client(base_url=f"http://127.0.0.1:{mesh.ports['edge']}", headers=headers, timeout=20) as http:
+        entry = http.post(url, json={**entry_body(accounts, 1), "request_id": str(uuid.uuid4())}).json()
+        mesh.stop_service("postgres")  # every ledger request is now UNAVAILABLE
+        try:
+
+            def retried(request) -> int:
+                before = mesh.edge_stats(retries)
+                assert request().status_code == 503
+                return mesh.edge_stats(retries) - before
+
+            assert retried(lambda: http.post(url, json=entry_body(accounts, 2))) == 0
+            assert retried(lambda: http.post(url, json={**entry_body(accounts, 3), "request_id": ""})) == 0
+            assert retried(lambda: http.post(url, json={**entry_body(accounts, 4), "request_id": str(uuid.uuid4())})) == 3
+            assert retried(lambda: http.get(f"{url}/{entry['id']}")) == 3
+            # A client cannot make an unsafe create retried by sending the edge's marker itself.
+            assert retried(lambda: http.post(url, json=entry_body(accounts, 5), headers={"x-baraba-retry-safe": "1"})) == 0
+        finally:
+            mesh.start_service("postgres")
+        deadline = time.monotonic() + 10
+        while http.get(f"{url}/{entry['id']}").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
