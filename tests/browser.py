@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ADMIN, ADMIN_PASSWORD
+from tests.support.api import ADMIN, ADMIN_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("BARABA_CHROMIUM", "/usr/bin/chromium")

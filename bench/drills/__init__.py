@@ -8,5 +8,5 @@
 3. postgres  a private PostgreSQL stopped for 10 s: only 503s meanwhile, recovery within 5 s
 4. vies      the VIES stand-in down, then slow: VIES checks 503 or stale in time, the rest fine
 
-The suite runs short versions of each (tests/test_drills.py).
+The suite runs short versions of each (tests/mesh/test_drills.py).
 """

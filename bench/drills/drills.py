@@ -1,6 +1,6 @@
 """The four drills. Each takes a running mesh (or makes its own), runs the load, breaks
 something at a known time, and returns its figures as a dict (printed by __main__, checked by
-tests/test_drills.py)."""
+tests/mesh/test_drills.py)."""
 
 import asyncio
 import contextlib

@@ -4,7 +4,7 @@ checked by the complete path (records.py): its record as one printf format with 
 fields already written, and running totals in cents. An entry of a known kind is then one
 check of its own values and one `%`. An entry the plan cannot vouch for (a problem, another
 currency, text to clean) takes the complete path, which reports or writes it; both paths give
-the same bytes (tests/test_vat_domain.py compares them)."""
+the same bytes (tests/unit/test_vat_domain.py compares them)."""
 
 import re
 from dataclasses import dataclass, field

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from services.mesh import frontend
 from tests.browser import choose_company, create_company, expire_stored_token, sign_in, stored_session
-from tests.conftest import ADMIN_PASSWORD, bearer
+from tests.support.api import ADMIN_PASSWORD, bearer
 
 
 @pytest.fixture(scope="module")

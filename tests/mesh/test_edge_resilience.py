@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from services.mesh.launcher import scratch_mesh
-from tests.conftest import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
+from tests.support.api import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from services.kernel.interceptors import access_rule, permission_name
 from services.mesh import codegen, edge, tsgen
 from services.mesh.launcher import SERVICES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 

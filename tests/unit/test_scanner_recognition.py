@@ -13,8 +13,8 @@ from services.scanner import azure, booking, reading
 from services.scanner.bgids import iban_checksum_ok, is_valid_eik
 from services.scanner.extraction import direction, extract
 from services.scanner.uploads import files_of
-from tests.azure_standin import KEY, AzureStandIn, running_azure_standin
-from tests.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices, scanned_pdf
+from tests.support.azure_standin import KEY, AzureStandIn, running_azure_standin
+from tests.support.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices, scanned_pdf
 
 INVOICES = sample_invoices()
 IDS = [f"{i.layout}-{i.doc_type}-{i.number}" for i in INVOICES]

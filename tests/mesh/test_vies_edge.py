@@ -3,7 +3,7 @@
 import pytest
 
 from services.vies.remote import MAX_ATTEMPTS
-from tests.test_vies_grpc import new_bg_number
+from tests.support.vies import new_bg_number
 
 
 def test_validate_returns_the_vies_answer(http, admin, vies_standin):

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from services.vat.parser import check_files
-from tests.conftest import bearer, login
-from tests.vat_scenario import ENTRIES, PERIOD
+from tests.support.api import bearer, login
+from tests.support.vat_scenario import ENTRIES, PERIOD
 
-GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
+GOLDEN = Path(__file__).parents[1] / "data" / "vat" / PERIOD
 TEXT_TYPE = "text/plain; charset=windows-1251"
 
 

@@ -5,7 +5,7 @@ import grpc
 import pytest
 from baraba.ledger.v1 import ledger_pb2
 
-from tests.conftest import bearer, error_of, field_violations, login
+from tests.support.api import bearer, error_of, field_violations, login
 
 
 @pytest.fixture

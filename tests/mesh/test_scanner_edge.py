@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from tests.azure_standin import KEY, AzureStandIn, running_azure_standin
-from tests.conftest import bearer, login, service_log
-from tests.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices
+from tests.support.api import bearer, login, service_log
+from tests.support.azure_standin import KEY, AzureStandIn, running_azure_standin
+from tests.support.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices
 
 INVOICES = sample_invoices()
 SALE = INVOICES[0]  # ALFA is the supplier

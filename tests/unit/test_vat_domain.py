@@ -13,9 +13,9 @@ from services.vat.builder import generate_files
 from services.vat.fixed import Unwritable, clean_text
 from services.vat.model import Choices, ValidationFailed, VatEntry
 from services.vat.parser import check_files
-from tests.vat_scenario import CHOICES, COMPANY, ENTRIES, PERIOD, bg, entry, eu
+from tests.support.vat_scenario import CHOICES, COMPANY, ENTRIES, PERIOD, bg, entry, eu
 
-GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
+GOLDEN = Path(__file__).parents[1] / "data" / "vat" / PERIOD
 FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
 
 

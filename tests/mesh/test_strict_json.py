@@ -9,9 +9,9 @@ import pytest
 from services.mesh import edge
 from services.mesh.launcher import SERVICES
 from services.mesh.routes import rest_routes
-from tests.conftest import error_of
-from tests.scanner_invoices import ALFA, render_pdf, sample_invoices
-from tests.test_ledger_edge import accounts_by_code, create_company, create_entry, purchase_invoice
+from tests.support.api import error_of
+from tests.support.ledger import accounts_by_code, create_company, create_entry, purchase_invoice
+from tests.support.scanner_invoices import ALFA, render_pdf, sample_invoices
 
 
 def refused_naming(reply, field: str) -> None:

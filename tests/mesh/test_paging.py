@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from services.kernel.paging import encode_token
-from tests.conftest import field_violations
+from tests.support.api import field_violations
 
 FORGED = [encode_token("not-a-date", "not-a-uuid"), encode_token("a", "b", "c", "d"), encode_token("1", "2", "3"), "%%%", "djE"]
 

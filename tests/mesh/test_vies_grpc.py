@@ -12,17 +12,11 @@ from baraba.vies.v1 import vies_pb2 as pb
 from baraba.vies.v1 import vies_pb2_grpc as rpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from stdnum.bg import vat as bg_vat
 from stdnum.gr import vat as gr_vat
 
 from services.vies.remote import MAX_ATTEMPTS
-from tests.conftest import ADMIN, ADMIN_PASSWORD, login, service_log
-
-
-def new_bg_number() -> str:
-    """A Bulgarian company VAT number (valid ЕИК check digit) no other test uses."""
-    body = f"{random.randrange(10**8):08d}"
-    return f"BG{body}{bg_vat.calc_check_digit_legal(body)}"
+from tests.support.api import ADMIN, ADMIN_PASSWORD, login, service_log
+from tests.support.vies import new_bg_number
 
 
 def error_details(error: grpc.RpcError) -> tuple[error_details_pb2.ErrorInfo | None, list]:

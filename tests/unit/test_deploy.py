@@ -8,7 +8,7 @@ import yaml
 from services.kernel.registry import DEFAULT_PORTS
 from services.mesh.launcher import SERVICES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 

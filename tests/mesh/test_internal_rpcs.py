@@ -13,8 +13,8 @@ from baraba.identity.v1 import identity_pb2_grpc as irpc
 from google.protobuf import message_factory
 
 from services.mesh import edge
-from tests.conftest import ADMIN, ADMIN_PASSWORD, bearer, login, service_channel, service_credential
-from tests.test_ledger_edge import create_company
+from tests.support.api import ADMIN, ADMIN_PASSWORD, bearer, login, service_channel, service_credential
+from tests.support.ledger import create_company
 
 
 def internal_rpcs(services) -> list:

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ADMIN_PASSWORD, KEY_PASSPHRASE, service_log
+from tests.support.api import ADMIN_PASSWORD, KEY_PASSPHRASE, service_log
 
 MESH_SECRET = "a-mesh-secret-of-at-least-32-characters"
 

@@ -10,8 +10,8 @@ import pytest
 from baraba.ledger.v1 import ledger_pb2 as pb
 from baraba.ledger.v1 import ledger_pb2_grpc as rpc
 
-from tests.conftest import bearer, login, service_channel
-from tests.test_ledger_edge import accounts_by_code, create_company, error_of, line
+from tests.support.api import bearer, error_of, login, service_channel
+from tests.support.ledger import accounts_by_code, create_company, line
 
 
 def auth(headers: dict):

@@ -17,7 +17,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
 from services.mesh.launcher import SERVICES
-from tests.conftest import ADMIN, ADMIN_PASSWORD, bearer, login, service_channel
+from tests.support.api import ADMIN, ADMIN_PASSWORD, bearer, login, service_channel
 
 GRPCURL = str(Path(sys.executable).parent / "grpcurl")
 IDENTITY_SERVICES = {

@@ -7,7 +7,7 @@ import uuid
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from tests.conftest import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, bearer, error_of, field_violations, login, service_log
+from tests.support.api import ADMIN, ADMIN_PASSWORD, KEY_PASSPHRASE, bearer, error_of, field_violations, login, service_log
 
 # --- signing in -----------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from tests.conftest import bearer, login
-from tests.test_ledger_edge import accounts_by_code, create_company, create_entry, purchase_invoice
+from tests.support.api import bearer, login
+from tests.support.ledger import accounts_by_code, create_company, create_entry, purchase_invoice
 
 LIMIT = 10.0  # seconds: the promise
 HOLD = 11.0  # and still refused after the services' 10 s company-access cache has expired

@@ -5,9 +5,9 @@ from collections import Counter
 from pathlib import Path
 
 from services.vat.parser import ERROR, WARNING, check_files
-from tests.vat_scenario import PERIOD
+from tests.support.vat_scenario import PERIOD
 
-GOLDEN = Path(__file__).parent / "data" / "vat" / PERIOD
+GOLDEN = Path(__file__).parents[1] / "data" / "vat" / PERIOD
 FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
 WIDTHS = {"PRODAGBI.TXT": 424, "POKUPKI.TXT": 274, "DEKLAR.TXT": 590}
 
