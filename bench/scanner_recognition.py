@@ -83,9 +83,10 @@ def main() -> None:
         print("\ntime per page: median / max")
         for v, ts in times.items():
             print(f"  {v:6s} {statistics.median(ts) * 1000:8.0f} ms / {max(ts) * 1000:6.0f} ms")
-        for v in variants:
-            for wrong in totals[v].sure_but_wrong[:20]:
-                print(f"  sure but wrong ({v}): {wrong}")
+        if args.show_wrong and part == "tuning":  # the held-out part's mistakes are not looked at
+            for v in variants:
+                for wrong in totals[v].sure_but_wrong[:20]:
+                    print(f"  sure but wrong ({v}): {wrong}")
 
 
 if __name__ == "__main__":

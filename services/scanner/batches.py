@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 DONE = ("PENDING", "APPROVED", "REJECTED", "FAILED", "CANCELLED")
 # What a finished file's row writes back (only while the row is still PROCESSING).
-_RESULT_COLUMNS = ("status", "direction", "source", "empty_reason", "fields", "review_reasons",
+_RESULT_COLUMNS = ("status", "direction", "source", "empty_reason", "fields", "line_items", "review_reasons",
                    "vat_checks", "confidence", "tax_base", "vat_amount", "total", "text", "error")  # fmt: skip
 
 

@@ -52,6 +52,7 @@ from services.scanner.vocabulary import (
     SUPPLIER,
     TAX_EVENT_DATE,
     TITLE_NUMBER,
+    TO_CYRILLIC,
     TO_LATIN,
     TOTAL,
     VAT,
@@ -280,7 +281,7 @@ def _party(block: Block, src) -> dict[str, Found]:
         rest = text[rest_at:].strip(" :\t")
         if "name" not in out and len(re.findall(r"[A-Za-zА-Яа-я]", rest)) >= 3 and not NOT_A_NAME.search(rest):
             offset = text.index(rest, rest_at)
-            out["name"] = _found(line, offset, offset + len(rest), rest, src, free_text=True)
+            out["name"] = _found(line, offset, offset + len(rest), _legal_form(rest), src, free_text=True)
         latin = text.translate(TO_LATIN)
         if "vat_number" not in out and (m := VAT_NUMBER.search(latin)):
             vat = "BG" + re.sub(r"\s", "", m.group(1))[2:]
@@ -305,6 +306,17 @@ def _party(block: Block, src) -> dict[str, Found]:
     if "name" in out and not (eik and is_valid_eik(eik.value)) and not (vat_found and is_valid_bg_vat(vat_found.value)):
         out["name"].confidence = round(out["name"].confidence * 0.8, 3)  # a block without a valid id may not be a party
     return out
+
+
+_LEGAL_FORMS = ("ЕООД", "ООД", "ЕАД", "АД", "ЕТ", "СД", "КД", "КДА", "АДСИЦ")
+
+
+def _legal_form(name: str) -> str:
+    """The company's legal form as registered (ЕООД, ООД, АД, ЕТ ...), also when OCR gave it
+    in lower case or Latin look-alikes ("оод", "ET")."""
+    head, _, last = name.rpartition(" ")
+    canonical = last.translate(TO_CYRILLIC).upper()
+    return f"{head} {canonical}" if head and canonical in _LEGAL_FORMS and last != canonical else name
 
 
 def _parties(pages: list[list[Line]], src, fields, company_eik: str, company_vat: str) -> None:

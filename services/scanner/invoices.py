@@ -12,6 +12,7 @@ from services.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.fields import parse_uuid
 from services.scanner import extraction, peers, reading
 from services.scanner.extraction import Extraction, Found
+from services.scanner.line_items import LineItem
 from services.scanner.recognition import Recognition, new_row, set_fields
 from services.scanner.store import ScannedInvoice
 from services.scanner.uploads import UploadedFile
@@ -85,12 +86,19 @@ class Invoices:
             await change(row)
         return row
 
-    async def correct(self, company_id: str, invoice_id: str, corrections: dict[str, str], direction: str) -> ScannedInvoice:
+    async def correct(
+        self, company_id: str, invoice_id: str, corrections: dict[str, str], direction: str, line_items: list[dict] | None = None
+    ) -> ScannedInvoice:
+        """A person's corrections: fields, the direction, and (when given) the line items, which
+        replace the read ones."""
+
         async def change(row):
             fields = dict(row.fields)
             for name, value in corrections.items():
                 fields[name] = asdict(Found(value, 1.0, "manual"))
-            set_fields(row, fields, _reasons_after_correction(fields))
+            if line_items is not None:
+                row.line_items = [asdict(LineItem(**item, confidence=1.0, page=0)) for item in line_items]
+            set_fields(row, fields, _reasons_after_correction(fields, row.line_items or []))
             if direction:
                 row.direction = direction
 
@@ -127,7 +135,7 @@ class Invoices:
             await db.delete(row)
 
 
-def _reasons_after_correction(fields: dict[str, dict]) -> list[str]:
-    probe = Extraction(source="manual", fields={n: Found(**f) for n, f in fields.items()})
+def _reasons_after_correction(fields: dict[str, dict], line_items: list[dict]) -> list[str]:
+    probe = Extraction(source="manual", fields={n: Found(**f) for n, f in fields.items()}, line_items=[LineItem(**i) for i in line_items])
     extraction._review(probe)
     return probe.review_reasons

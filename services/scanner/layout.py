@@ -66,25 +66,51 @@ def is_column_gap(left: Word, right: Word) -> bool:
     return right.x0 - left.x1 > 1.6 * height
 
 
+def skew(words: list[Word]) -> float:
+    """How far a line drops per unit of width (in page fractions): the median slope between
+    neighbouring words of one line. A scan fed in at an angle has its lines slope; 0 for a
+    text layer."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    slopes = []
+    for i, word in enumerate(ordered):
+        height = word.y1 - word.y0
+        middle = (word.y0 + word.y1) / 2
+        for other in ordered[i + 1 : i + 40]:
+            if other.x0 - word.x1 > 1.5 * height:
+                break
+            if other.x0 >= word.x1 - 0.002 and abs((other.y0 + other.y1) / 2 - middle) < 0.5 * height:
+                dx = (other.x0 + other.x1 - word.x0 - word.x1) / 2
+                if dx > 0:
+                    slopes.append(((other.y0 + other.y1) / 2 - middle) / dx)
+                break
+    return statistics.median(slopes) if len(slopes) >= 8 else 0.0
+
+
 def lines_of(page: Page) -> list[Line]:
-    """The page's lines, top to bottom; a skewed scan's line still groups by its words' middles
-    (each word joins the line whose last word is nearest in height)."""
+    """The page's lines, top to bottom. Words join the line whose last word sits at their
+    height, once the page's skew is taken out (a scan's lines slope by up to a few degrees,
+    which over a page's width is more than a line's height)."""
+    slope = skew(page.words)
+
+    def middle(w: Word) -> float:
+        return (w.y0 + w.y1) / 2 - slope * (w.x0 + w.x1) / 2
+
     words = sorted(page.words, key=lambda w: (w.x0 + w.x1) / 2)
     lines: list[list[Word]] = []
     for word in words:
-        middle, height = (word.y0 + word.y1) / 2, word.y1 - word.y0
+        height = word.y1 - word.y0
         best, best_distance = None, None
         for candidate in lines:
             last = candidate[-1]
-            distance = abs((last.y0 + last.y1) / 2 - middle)
-            limit = 0.5 * min(height, last.y1 - last.y0) if word.x0 - last.x1 < 0.5 else 0
-            if distance < limit and (best_distance is None or distance < best_distance) and last.x1 <= word.x0 + 0.002:
+            distance = abs(middle(last) - middle(word))
+            # Overlapping boxes (OCR's "/" against the word before it) still make one line.
+            if distance < 0.25 * (height + last.y1 - last.y0) and (best_distance is None or distance < best_distance):
                 best, best_distance = candidate, distance
         if best is None:
             lines.append([word])
         else:
             best.append(word)
-    ordered = sorted(lines, key=lambda ws: statistics.fmean((w.y0 + w.y1) / 2 for w in ws))
+    ordered = sorted(lines, key=lambda ws: statistics.fmean(middle(w) for w in ws))
     return [Line(page.number, ws) for ws in ordered]
 
 

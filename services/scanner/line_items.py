@@ -10,11 +10,11 @@ column. The table ends at the totals; a header repeated on a later page continue
 A row is sure when quantity × unit price gives its amount."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from services.scanner.layout import Line, cells
-from services.scanner.vocabulary import AMOUNT, BASE, TOTAL, parse_amount, quantity_readings
+from services.scanner.vocabulary import AMOUNT, BASE, TO_CYRILLIC, TOTAL, cyrillic_where_due, parse_amount, quantity_readings
 
 CENT = Decimal("0.01")
 
@@ -63,9 +63,23 @@ class Token:
     confidence: float
 
 
+# Units as invoices print them: an OCR'd unit is read as the nearest of these.
+UNITS = ("бр.", "бр", "кг", "г", "т", "л", "м", "м2", "м3", "кв.м", "куб.м", "км", "ч.", "ч", "час", "дни", "ден", "месец", "мес.",
+         "услуга", "нощ", "нощувка", "пакет", "торба", "кашон", "комплект", "к-т", "pcs", "h", "kg")  # fmt: skip
+
+
 def header_columns(line: Line) -> list[Column] | None:
+    """The table's columns when `line` is its header (read again with Cyrillic look-alikes
+    when OCR put Latin letters into the Bulgarian words)."""
+    found = _header(line, line.text)
+    if found is None and (cyrillic := line.text.translate(TO_CYRILLIC)) != line.text:
+        found = _header(line, cyrillic)
+    return found
+
+
+def _header(line: Line, text: str) -> list[Column] | None:
     columns = []
-    for m in HEADER.finditer(line.text):
+    for m in HEADER.finditer(text):
         words = line.words_in(*m.span())
         columns.append(Column(str(m.lastgroup), min(w.x0 for w in words), max(w.x1 for w in words)))
     kinds = {c.kind for c in columns}
@@ -81,6 +95,7 @@ def tokens(line: Line) -> list[Token]:
         words = [w for w in cell.words if not _RULE.match(w.text)]
         if not words:
             continue
+        words = [_digits(w) for w in words]
         numeric = [bool(_NUMBER_WORD.fullmatch(w.text)) for w in words]
         start, end = 0, len(words)
         while start < end and numeric[start]:
@@ -97,6 +112,17 @@ def tokens(line: Line) -> list[Token]:
         )
         out += _numbers(words[end:])
     return out
+
+
+_AS_DIGITS = str.maketrans("ЗзОоOlI", "3300011")
+
+
+def _digits(word):
+    """'З,7' is 3,7: a word of digits and separators with a letter OCR mistakes for a digit."""
+    fixed = word.text.translate(_AS_DIGITS)
+    if fixed != word.text and re.search(r"\d", fixed) and _NUMBER_WORD.fullmatch(fixed):
+        return replace(word, text=fixed)
+    return word
 
 
 def _numbers(words) -> list[Token]:
@@ -120,6 +146,11 @@ def _assign(row: list[Token], columns: list[Column]) -> dict[str, list[Token]]:
     numeric_cols = [c for c in columns if c.kind in NUMERIC_COLUMNS]
     text_cols = [c for c in columns if c.kind not in NUMERIC_COLUMNS] or [Column("description", 0, 0)]
     out: dict[str, list[Token]] = {}
+    description = next((c for c in columns if c.kind == "description"), None)
+    if description is not None and not any(c.kind == "index" for c in numeric_cols):
+        # A row number or item code left of the description, under a header OCR did not read.
+        leading = [t for t in numbers if t.x1 < description.x0]
+        numbers = [t for t in numbers if t not in leading]
     if len(numbers) == len(numeric_cols):
         pairs = list(zip(numeric_cols, numbers, strict=True))
     else:
@@ -139,10 +170,11 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
     amounts = parts.get("amount")
     amount_tok = amounts[-1] if amounts else None
     amount = parse_amount(amount_tok.text) if amount_tok and AMOUNT.fullmatch(amount_tok.text.replace("\u00a0", " ")) else None
-    description = " ".join(t.text for t in sorted(parts.get("description", []), key=lambda t: t.x0)).strip()
+    description = " ".join(t.text for t in sorted(parts.get("description", []), key=lambda t: t.x0))
+    description = cyrillic_where_due(re.sub(r"^[^\wА-Яа-я]+", "", description).strip())
     if amount is None or not description:
         return None
-    unit = " ".join(t.text for t in parts.get("unit", []))
+    unit = _unit(" ".join(t.text for t in parts.get("unit", [])))
     prices = quantity_readings(parts["price"][0].text) if parts.get("price") else []
     quantities = quantity_readings(parts["qty"][0].text) if parts.get("qty") else []
     vat = re.sub(r"\s|%", "", parts["vat"][0].text) if parts.get("vat") else ""
@@ -169,6 +201,28 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
         confidence=round(confidence, 3),
         page=page,
     )
+
+
+def _unit(text: str) -> str:
+    """The unit as printed, or the known unit it is one OCR slip away from."""
+    text = re.sub(r"^[^\wА-Яа-я]+", "", text).strip()
+    if not text or text.lower() in UNITS:
+        return text
+    cyrillic = text.translate(TO_CYRILLIC).lower()
+    if cyrillic in UNITS:
+        return cyrillic
+    near = [u for u in UNITS if _one_slip(cyrillic, u)]
+    return near[0] if len(near) == 1 else text
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """a and b differ in at most one letter (changed, added or dropped)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _plain(value: Decimal | None) -> str:

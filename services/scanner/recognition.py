@@ -49,6 +49,7 @@ class Recognition:
         row.vat_checks = await peers.vat_checks(result.fields)
         row.source, row.empty_reason, row.text = result.source, result.empty_reason, text
         set_fields(row, {name: asdict(found) for name, found in result.fields.items()}, result.review_reasons)
+        row.line_items = [asdict(item) for item in result.line_items]
         row.status = "PENDING"
 
 
@@ -65,6 +66,7 @@ def new_row(company_id: str, upload: UploadedFile, session_id=None, position=0) 
         status="QUEUED",
         direction="UNKNOWN",
         fields={},
+        line_items=[],
         review_reasons=[],
         vat_checks=[],
         created_by=current_caller().user_id,

@@ -83,6 +83,7 @@ def invoice_message(row: ScannedInvoice) -> pb.ScannedInvoice:
         error=row.error,
         created_at=timestamp(row.created_at),
         updated_at=timestamp(row.updated_at),
+        line_items=[pb.LineItem(**item) for item in row.line_items or []],
     )
 
 
@@ -195,7 +196,11 @@ class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
         await require_company_access(request.company_id)
         corrections = {f.name: value for f, value in request.fields.ListFields()}
         direction = {pb.DIRECTION_PURCHASE: "PURCHASE", pb.DIRECTION_SALE: "SALE"}.get(request.direction, "")
-        return invoice_message(await self.invoices.correct(request.company_id, request.id, corrections, direction))
+        items = None
+        if request.HasField("line_items"):
+            items = [{f: getattr(item, f) for f in ("description", "quantity", "unit", "unit_price", "amount", "vat_rate")}
+                     for item in request.line_items.items]  # fmt: skip
+        return invoice_message(await self.invoices.correct(request.company_id, request.id, corrections, direction, items))
 
     async def CheckScannedInvoiceVat(self, request, context):
         await require_company_access(request.company_id)

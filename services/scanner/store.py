@@ -54,6 +54,8 @@ class ScannedInvoice(Base):
     empty_reason: Mapped[str] = mapped_column(Text, default="")
     # {field: {value, confidence, source, page, box, text}}
     fields: Mapped[dict] = mapped_column(JSON_TYPE, default=dict)
+    # [{description, quantity, unit, unit_price, amount, vat_rate, confidence, page}]
+    line_items: Mapped[list] = mapped_column(JSON_TYPE, default=list, server_default="[]")
     review_reasons: Mapped[list] = mapped_column(JSON_TYPE, default=list)
     vat_checks: Mapped[list] = mapped_column(JSON_TYPE, default=list)
     confidence: Mapped[Decimal] = mapped_column(Numeric(4, 3), default=Decimal("0"))

@@ -61,6 +61,19 @@ EIK_DIGITS = re.compile(r"(?<![\dA-Z])(\d{9}|\d{13})(?!\d)")
 IBAN = re.compile(r"\b([A-Z]{2}\s?[\dOIl]{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?)\b")
 # Cyrillic letters that look like Latin ones, as OCR of "BG..." in Bulgarian mode reads them.
 TO_LATIN = str.maketrans("АВСЕНКМОРТХаесорх", "ABCEHKMOPTXaecopx")
+# And the other way: Latin letters OCR puts into Bulgarian words ("Kr" for "кг", "CBT" for "СВТ").
+TO_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxyr", "АВСЕНКМОРТХасеорхуг")
+_CYRILLIC = re.compile(r"[А-Яа-я]")
+_LATIN = re.compile(r"[A-Za-z]")
+_LOOK_ALIKES_ONLY = re.compile(r"[ABCEHKMOPTXaceopxyr\W\d]+")
+
+
+def cyrillic_where_due(text: str) -> str:
+    """`text` with Latin look-alike letters made Cyrillic, word by word, when the text is mostly
+    Cyrillic: OCR of Bulgarian with English enabled mixes the two in one word."""
+    if len(_CYRILLIC.findall(text)) <= len(_LATIN.findall(text)):
+        return text
+    return " ".join(w.translate(TO_CYRILLIC) if _LOOK_ALIKES_ONLY.fullmatch(w) or _CYRILLIC.search(w) else w for w in text.split(" "))
 
 
 def dates_in(text: str) -> list[tuple[int, int, date]]:

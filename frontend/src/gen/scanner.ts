@@ -76,6 +76,18 @@ export interface ScannedInvoice {
   error: string;
   created_at?: string;
   updated_at?: string;
+  line_items: LineItem[];
+}
+
+export interface LineItem {
+  description: string;
+  quantity: string;
+  unit: string;
+  unit_price: string;
+  amount: string;
+  vat_rate: string;
+  confidence: number;
+  page: number;
 }
 
 export interface ScanSession {
@@ -187,6 +199,20 @@ export interface UpdateScannedInvoiceRequest {
   id: string;
   fields?: InvoiceFieldsInput;
   direction: Direction;
+  line_items?: LineItemsInput;
+}
+
+export interface LineItemsInput {
+  items: LineItemInput[];
+}
+
+export interface LineItemInput {
+  description: string;
+  quantity: string;
+  unit: string;
+  unit_price: string;
+  amount: string;
+  vat_rate: string;
 }
 
 export interface CheckScannedInvoiceVatRequest {

@@ -133,7 +133,7 @@ class VatCheck(_message.Message):
     def __init__(self, vat_number: _Optional[str] = ..., party: _Optional[str] = ..., status: _Optional[str] = ..., name: _Optional[str] = ..., address: _Optional[str] = ..., error: _Optional[str] = ..., checked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ScannedInvoice(_message.Message):
-    __slots__ = ("id", "company_id", "session_id", "file_name", "content_type", "file_size", "status", "direction", "source", "empty_reason", "fields", "evidence", "confidence", "requires_review", "review_reasons", "vat_checks", "journal_entry_id", "counterpart_id", "reject_reason", "error", "created_at", "updated_at")
+    __slots__ = ("id", "company_id", "session_id", "file_name", "content_type", "file_size", "status", "direction", "source", "empty_reason", "fields", "evidence", "confidence", "requires_review", "review_reasons", "vat_checks", "journal_entry_id", "counterpart_id", "reject_reason", "error", "created_at", "updated_at", "line_items")
     ID_FIELD_NUMBER: _ClassVar[int]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -156,6 +156,7 @@ class ScannedInvoice(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    LINE_ITEMS_FIELD_NUMBER: _ClassVar[int]
     id: str
     company_id: str
     session_id: str
@@ -178,7 +179,28 @@ class ScannedInvoice(_message.Message):
     error: str
     created_at: _timestamp_pb2.Timestamp
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., company_id: _Optional[str] = ..., session_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., file_size: _Optional[int] = ..., status: _Optional[_Union[InvoiceStatus, str]] = ..., direction: _Optional[_Union[Direction, str]] = ..., source: _Optional[str] = ..., empty_reason: _Optional[str] = ..., fields: _Optional[_Union[InvoiceFields, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[FieldEvidence, _Mapping]]] = ..., confidence: _Optional[float] = ..., requires_review: _Optional[bool] = ..., review_reasons: _Optional[_Iterable[str]] = ..., vat_checks: _Optional[_Iterable[_Union[VatCheck, _Mapping]]] = ..., journal_entry_id: _Optional[str] = ..., counterpart_id: _Optional[str] = ..., reject_reason: _Optional[str] = ..., error: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    line_items: _containers.RepeatedCompositeFieldContainer[LineItem]
+    def __init__(self, id: _Optional[str] = ..., company_id: _Optional[str] = ..., session_id: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., file_size: _Optional[int] = ..., status: _Optional[_Union[InvoiceStatus, str]] = ..., direction: _Optional[_Union[Direction, str]] = ..., source: _Optional[str] = ..., empty_reason: _Optional[str] = ..., fields: _Optional[_Union[InvoiceFields, _Mapping]] = ..., evidence: _Optional[_Iterable[_Union[FieldEvidence, _Mapping]]] = ..., confidence: _Optional[float] = ..., requires_review: _Optional[bool] = ..., review_reasons: _Optional[_Iterable[str]] = ..., vat_checks: _Optional[_Iterable[_Union[VatCheck, _Mapping]]] = ..., journal_entry_id: _Optional[str] = ..., counterpart_id: _Optional[str] = ..., reject_reason: _Optional[str] = ..., error: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., line_items: _Optional[_Iterable[_Union[LineItem, _Mapping]]] = ...) -> None: ...
+
+class LineItem(_message.Message):
+    __slots__ = ("description", "quantity", "unit", "unit_price", "amount", "vat_rate", "confidence", "page")
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_PRICE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    VAT_RATE_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    quantity: str
+    unit: str
+    unit_price: str
+    amount: str
+    vat_rate: str
+    confidence: float
+    page: int
+    def __init__(self, description: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., unit_price: _Optional[str] = ..., amount: _Optional[str] = ..., vat_rate: _Optional[str] = ..., confidence: _Optional[float] = ..., page: _Optional[int] = ...) -> None: ...
 
 class ScanSession(_message.Message):
     __slots__ = ("id", "company_id", "status", "total_files", "done_files", "failed_files", "progress_percent", "invoices", "created_at", "completed_at")
@@ -359,16 +381,40 @@ class InvoiceFieldsInput(_message.Message):
     def __init__(self, document_type: _Optional[str] = ..., number: _Optional[str] = ..., issue_date: _Optional[str] = ..., tax_event_date: _Optional[str] = ..., supplier_name: _Optional[str] = ..., supplier_eik: _Optional[str] = ..., supplier_vat_number: _Optional[str] = ..., recipient_name: _Optional[str] = ..., recipient_eik: _Optional[str] = ..., recipient_vat_number: _Optional[str] = ..., tax_base: _Optional[str] = ..., vat_rate: _Optional[str] = ..., vat_amount: _Optional[str] = ..., total: _Optional[str] = ..., currency: _Optional[str] = ..., iban: _Optional[str] = ...) -> None: ...
 
 class UpdateScannedInvoiceRequest(_message.Message):
-    __slots__ = ("company_id", "id", "fields", "direction")
+    __slots__ = ("company_id", "id", "fields", "direction", "line_items")
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     FIELDS_FIELD_NUMBER: _ClassVar[int]
     DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    LINE_ITEMS_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     id: str
     fields: InvoiceFieldsInput
     direction: Direction
-    def __init__(self, company_id: _Optional[str] = ..., id: _Optional[str] = ..., fields: _Optional[_Union[InvoiceFieldsInput, _Mapping]] = ..., direction: _Optional[_Union[Direction, str]] = ...) -> None: ...
+    line_items: LineItemsInput
+    def __init__(self, company_id: _Optional[str] = ..., id: _Optional[str] = ..., fields: _Optional[_Union[InvoiceFieldsInput, _Mapping]] = ..., direction: _Optional[_Union[Direction, str]] = ..., line_items: _Optional[_Union[LineItemsInput, _Mapping]] = ...) -> None: ...
+
+class LineItemsInput(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[LineItemInput]
+    def __init__(self, items: _Optional[_Iterable[_Union[LineItemInput, _Mapping]]] = ...) -> None: ...
+
+class LineItemInput(_message.Message):
+    __slots__ = ("description", "quantity", "unit", "unit_price", "amount", "vat_rate")
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_PRICE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    VAT_RATE_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    quantity: str
+    unit: str
+    unit_price: str
+    amount: str
+    vat_rate: str
+    def __init__(self, description: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., unit_price: _Optional[str] = ..., amount: _Optional[str] = ..., vat_rate: _Optional[str] = ...) -> None: ...
 
 class CheckScannedInvoiceVatRequest(_message.Message):
     __slots__ = ("company_id", "id")
