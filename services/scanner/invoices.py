@@ -2,6 +2,7 @@
 person, rechecked with VIES, rejected or deleted. Every read and change is scoped to the
 company."""
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from sqlalchemy import select, tuple_
@@ -87,7 +88,7 @@ class Invoices:
         return row
 
     async def correct(
-        self, company_id: str, invoice_id: str, corrections: dict[str, str], direction: str, line_items: list[dict] | None = None
+        self, company_id: str, invoice_id: str, corrections: dict[str, str], direction: str, line_items: Sequence[dict] | None = None
     ) -> ScannedInvoice:
         """A person's corrections: fields, the direction, and (when given) the line items, which
         replace the read ones."""

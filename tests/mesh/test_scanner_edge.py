@@ -309,3 +309,52 @@ def test_the_azure_key_is_sealed_in_the_database(http, admin, company, mesh):
     sealed = asyncio.run(stored())
     assert sealed.startswith("sealed:v1:") and KEY not in sealed
     assert http.get(f"/api/companies/{company}/scanner-settings", headers=admin).json()["azure_key_set"] is True
+
+
+def test_an_invoice_of_an_unseen_layout_is_recognised_with_its_lines_corrected_and_booked(http, admin):
+    """A held-out layout ("Издател" heads the supplier, recipient on the left, no grid) read
+    through the edge, its lines corrected in review, and approved into the right entry."""
+    from decimal import Decimal
+
+    from tests.invoice_corpus import corpus, text_pdf
+
+    inv = next(i for i in corpus("held_out", ["letterhead"]) if i.doc_type == "invoice" and i.company == i.recipient and len(i.items) > 1)
+    reply = http.post(
+        "/api/companies",
+        headers=admin,
+        json={
+            "company": {"name": inv.company.name, "eik": inv.company.eik, "vat_number": inv.company.vat},
+            "request_id": str(uuid.uuid4()),
+        },
+    )
+    assert reply.status_code == 200, reply.text
+    company = reply.json()["id"]
+    body = upload(http, admin, company, text_pdf(inv), name="unseen.pdf").json()
+    assert body["fields"] == inv.truth() and body["direction"] == "DIRECTION_PURCHASE" and body["requires_review"] is False
+    lines = [
+        (i["description"], Decimal(i["quantity"]), i["unit"], Decimal(i["unit_price"]), Decimal(i["amount"])) for i in body["line_items"]
+    ]
+    assert lines == [(i.description, i.quantity, i.unit, i.unit_price, i.amount) for i in inv.items]
+
+    base = f"/api/companies/{company}/scanned-invoices/{body['id']}"
+    first, *rest = body["line_items"]
+    keep = [{k: i[k] for k in ("description", "quantity", "unit", "unit_price", "amount", "vat_rate")} for i in rest]
+    corrected = http.put(base, headers=admin, json={"line_items": {"items": [{**keep[0], "description": "Поправено описание"}, *keep[1:]]}})
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["line_items"][0]["description"] == "Поправено описание"
+    assert any("line items add up to" in r for r in corrected.json()["review_reasons"])  # the first line was dropped
+    assert http.put(base, headers=admin, json={"line_items": {"items": [{"description": "x", "amount": "1,5"}]}}).status_code == 400
+    restored = http.put(base, headers=admin, json={"line_items": {"items": [{k: first[k] for k in keep[0]}, *keep]}}).json()
+    assert restored["requires_review"] is False and len(restored["line_items"]) == len(inv.items)
+    untouched = http.put(base, headers=admin, json={"fields": {"number": inv.number}}).json()
+    assert len(untouched["line_items"]) == len(inv.items)  # no line_items in the request: the lines stay
+
+    approved = http.post(f"{base}/approve", headers=admin, json={})
+    assert approved.status_code == 200, approved.text
+    entry = _entry(http, admin, company, approved.json()["journal_entry_id"])
+    debits = {ln["account_code"]: Decimal(ln["debit"]) for ln in entry["lines"] if Decimal(ln["debit"] or "0")}
+    credits = {ln["account_code"]: Decimal(ln["credit"]) for ln in entry["lines"] if Decimal(ln["credit"] or "0")}
+    assert debits == {"601": inv.tax_base, "4531": inv.vat_amount} and credits == {"401": inv.total}
+    assert entry["document_number"] == inv.number and entry["vat_date"] == inv.tax_event_date.isoformat()
+    counterpart = http.get(f"/api/companies/{company}/counterparts/{approved.json()['counterpart_id']}", headers=admin).json()
+    assert (counterpart["name"], counterpart["eik"]) == (inv.supplier.name, inv.supplier.eik)
