@@ -29,6 +29,13 @@ export interface CallOptions {
   auth?: boolean; // false: send no token and do not refresh (login, refresh itself)
 }
 
+// One entry of google.rpc.Status.details, as the edge prints it.
+export interface ErrorDetail {
+  "@type"?: string;
+  field_violations?: { field: string; description: string }[];
+  violations?: { type: string; subject: string; description: string }[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number, // HTTP status; 0 when the edge could not be reached
@@ -36,6 +43,7 @@ export class ApiError extends Error {
     message: string,
     readonly service: string,
     readonly violations: Record<string, string> = {},
+    readonly details: ErrorDetail[] = [],
   ) {
     super(message);
   }
@@ -149,7 +157,7 @@ export function buildRequest(route: Route, input: Record<string, unknown>): { ur
 }
 
 async function errorOf(route: Route, reply: Response): Promise<ApiError> {
-  let body: { code?: number; message?: string; details?: { "@type"?: string; field_violations?: { field: string; description: string }[] }[] } = {};
+  let body: { code?: number; message?: string; details?: ErrorDetail[] } = {};
   try {
     body = await reply.json();
   } catch {
@@ -161,7 +169,7 @@ async function errorOf(route: Route, reply: Response): Promise<ApiError> {
       for (const violation of detail.field_violations ?? []) violations[violation.field] = violation.description;
     }
   }
-  return new ApiError(reply.status, body.code ?? 2, body.message ?? reply.statusText, route.service, violations);
+  return new ApiError(reply.status, body.code ?? 2, body.message ?? reply.statusText, route.service, violations, body.details ?? []);
 }
 
 async function send(route: Route, input: Record<string, unknown>, options: CallOptions): Promise<Response> {
