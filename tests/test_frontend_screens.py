@@ -6,6 +6,7 @@ import io
 import re
 import uuid
 import zipfile
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -183,11 +184,11 @@ def test_vat_return_problems_link_to_the_entry_then_files_download_byte_for_byte
         with page.expect_download() as download:
             page.get_by_role("button", name=re.compile(f"^{re.escape(name)}")).click()
         assert download.value.suggested_filename == name
-        got = open(download.value.path(), "rb").read()
+        got = Path(download.value.path()).read_bytes()
         assert got == http.get(f"{base}/files/{name}", headers=admin).content, name
     with page.expect_download() as download:
         page.get_by_role("button", name="Всички файлове (ZIP)").click()
-    got = open(download.value.path(), "rb").read()
+    got = Path(download.value.path()).read_bytes()
     assert got == http.get(f"{base}/zip", headers=admin).content
     assert "DEKLAR.TXT" in zipfile.ZipFile(io.BytesIO(got)).namelist()
 
