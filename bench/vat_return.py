@@ -110,11 +110,14 @@ def run(sizes: list[int]) -> None:
 
             vat_pid = mesh.processes["vat"].pid
             reset_peak_rss(vat_pid)
+            idle = peak_rss_mb(vat_pid)
             ledger_pid = mesh.processes["ledger"].pid
             cpu_before, ledger_before, load_before = cpu_seconds(vat_pid), cpu_seconds(ledger_pid), os.getloadavg()[0]
             started = time.perf_counter()
             reply = http.post(f"/api/companies/{company_id}/vat-returns", headers=headers, json={"period": PERIOD})
             generated = time.perf_counter() - started
+            peaks = {"generate": peak_rss_mb(vat_pid)}
+            reset_peak_rss(vat_pid)
             assert reply.status_code == 200, reply.text[:500]
             vat_return = reply.json()
             base = f"/api/companies/{company_id}/vat-returns/{vat_return['id']}"
@@ -125,16 +128,20 @@ def run(sizes: list[int]) -> None:
                 assert digest == facts["sha256"], facts["name"]
                 files[facts["name"]], size = data, size + facts["size"]
             total = time.perf_counter() - started
+            peaks["downloads"] = peak_rss_mb(vat_pid)
+            reset_peak_rss(vat_pid)
             _, zip_seconds = timed(lambda: download(http, f"{base}/zip", headers, False))  # noqa: B023 (called at once)
             cpu, ledger_cpu = cpu_seconds(vat_pid) - cpu_before, cpu_seconds(ledger_pid) - ledger_before
-            rss = peak_rss_mb(vat_pid)
+            peaks["ZIP"] = peak_rss_mb(vat_pid)
+            rss = max(peaks.values())
             load = (load_before + os.getloadavg()[0]) / 2
             if keep:
                 report = check_files(files)
                 assert report.ok, report.problems[:5]
             print(
                 f"{n:>8} entries: generate {generated:6.2f} s, + downloads {total:6.2f} s ({total / n * 100_000:5.2f} s per 100,000), "
-                f"ZIP {zip_seconds:5.2f} s, CPU vat {cpu:6.2f} s ledger {ledger_cpu:6.2f} s, vat peak RSS {rss:6.1f} MB, "
+                f"ZIP {zip_seconds:5.2f} s, CPU vat {cpu:6.2f} s ledger {ledger_cpu:6.2f} s, vat peak RSS {rss:6.1f} MB "
+                f"(idle {idle:.0f}; " + ", ".join(f"{phase} {mb:.0f}" for phase, mb in peaks.items()) + "), "
                 f"{size / 1e6:6.1f} MB of files, "
                 f"load average {load:4.1f} on {os.cpu_count()} cores{'' if keep else ' (files not re-read)'}",
                 flush=True,
