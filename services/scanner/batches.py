@@ -1,13 +1,19 @@
 """Batches: many files uploaded at once, read one after another in the background. A batch
 can be followed, cancelled (a running Tesseract is killed), and one a stop cut short resumes
-at start-up."""
+at start-up.
+
+With several scanner replicas, the process running a batch holds the batch's advisory lock in
+PostgreSQL (on a connection of its own) until it is done; a replica starting up resumes only
+the batches whose lock nobody holds, i.e. whose process died, never one another replica is
+still reading. The lock goes with the connection when a process dies."""
 
 import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import AsyncIterator
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.kernel import clients
@@ -45,46 +51,79 @@ class Batches:
         self._running[session.id] = asyncio.create_task(self._run(session.id))
         return session.id
 
-    async def _run(self, session_id: uuid.UUID) -> None:
+    @contextlib.asynccontextmanager
+    async def _owned(self, session_id: uuid.UUID, wait: bool) -> AsyncIterator[bool]:
+        """Holds the batch's advisory lock while the body runs; yields whether it got it
+        (`wait`: waits for it, else gives up at once when another process holds it)."""
+        key = {"key": uuid.UUID(str(session_id)).int & (2**63 - 1)}
+        async with self.sessions.kw["bind"].connect() as conn:
+            if wait:
+                await conn.execute(text("SELECT pg_advisory_lock(:key)"), key)
+                got = True
+            else:
+                got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), key)).scalar())
+            await conn.commit()  # the lock belongs to the connection, not to a transaction
+            try:
+                yield got
+            finally:
+                if got:
+                    await conn.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                    await conn.commit()
+
+    async def _run(self, session_id: uuid.UUID, resume: bool = False) -> None:
         clients.set_deadline(None)  # the batch outlives the request that started it
         try:
-            while True:
-                async with self.sessions.begin() as db:
-                    row = await db.scalar(
-                        select(ScannedInvoice)
-                        .where(ScannedInvoice.session_id == session_id, ScannedInvoice.status == "QUEUED")
-                        .order_by(ScannedInvoice.position)
-                        .limit(1)
-                        .with_for_update(skip_locked=True)
-                    )
-                    if row is None:
-                        break
-                    row.status = "PROCESSING"
-                    data = (await db.execute(select(ScannedInvoice.file_data).where(ScannedInvoice.id == row.id))).scalar_one()
-                    upload = UploadedFile(row.file_name, row.content_type, data)
-                    row_id = row.id
-                async with self.sessions() as db:
-                    row = await db.get(ScannedInvoice, row_id)
-                row.text = ""
-                try:
-                    await self.recognition.fill(row, upload)
-                except Exception as exc:  # one bad file must not stop the batch
-                    log.exception("recognition failed")
-                    row.status, row.error = "FAILED", f"could not be read ({type(exc).__name__})"
-                async with self.sessions.begin() as db:
-                    # Only if still PROCESSING: a cancel in the meantime wins.
-                    values = {c: getattr(row, c) for c in _RESULT_COLUMNS}
-                    await db.execute(
-                        update(ScannedInvoice).where(ScannedInvoice.id == row_id, ScannedInvoice.status == "PROCESSING").values(**values)
-                    )
-            async with self.sessions.begin() as db:
-                await db.execute(
-                    update(ScanSession)
-                    .where(ScanSession.id == session_id, ScanSession.status == "PROCESSING")
-                    .values(status="COMPLETED", completed_at=func.now())
-                )
+            async with self._owned(session_id, wait=not resume) as mine:
+                if not mine:
+                    return  # another replica is reading it
+                if resume:
+                    log.info("resuming an interrupted batch", extra={"session_id": str(session_id)})
+                    async with self.sessions.begin() as db:  # the files the dead process was reading
+                        await db.execute(
+                            update(ScannedInvoice)
+                            .where(ScannedInvoice.session_id == session_id, ScannedInvoice.status == "PROCESSING")
+                            .values(status="QUEUED")
+                        )
+                await self._read(session_id)
         finally:
             self._running.pop(session_id, None)
+
+    async def _read(self, session_id: uuid.UUID) -> None:
+        while True:
+            async with self.sessions.begin() as db:
+                row = await db.scalar(
+                    select(ScannedInvoice)
+                    .where(ScannedInvoice.session_id == session_id, ScannedInvoice.status == "QUEUED")
+                    .order_by(ScannedInvoice.position)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
+                )
+                if row is None:
+                    break
+                row.status = "PROCESSING"
+                data = (await db.execute(select(ScannedInvoice.file_data).where(ScannedInvoice.id == row.id))).scalar_one()
+                upload = UploadedFile(row.file_name, row.content_type, data)
+                row_id = row.id
+            async with self.sessions() as db:
+                row = await db.get(ScannedInvoice, row_id)
+            row.text = ""
+            try:
+                await self.recognition.fill(row, upload)
+            except Exception as exc:  # one bad file must not stop the batch
+                log.exception("recognition failed")
+                row.status, row.error = "FAILED", f"could not be read ({type(exc).__name__})"
+            async with self.sessions.begin() as db:
+                # Only if still PROCESSING: a cancel in the meantime wins.
+                values = {c: getattr(row, c) for c in _RESULT_COLUMNS}
+                await db.execute(
+                    update(ScannedInvoice).where(ScannedInvoice.id == row_id, ScannedInvoice.status == "PROCESSING").values(**values)
+                )
+        async with self.sessions.begin() as db:
+            await db.execute(
+                update(ScanSession)
+                .where(ScanSession.id == session_id, ScanSession.status == "PROCESSING")
+                .values(status="COMPLETED", completed_at=func.now())
+            )
 
     async def get(self, company_id: str, session_id: str):
         async with self.sessions() as db:
@@ -135,17 +174,12 @@ class Batches:
     async def resume_interrupted(self) -> None:
         """Batches a stop cut short carry on at start-up: their files are read again. The
         person who started them is not here to ask the ledger and VIES on their behalf; those
-        files then wait for review with the reason (direction unknown, VAT check failed)."""
-        async with self.sessions.begin() as db:
-            await db.execute(
-                update(ScannedInvoice)
-                .where(ScannedInvoice.session_id.is_not(None), ScannedInvoice.status == "PROCESSING")
-                .values(status="QUEUED")
-            )
-            interrupted = (await db.scalars(select(ScanSession.id).where(ScanSession.status == "PROCESSING"))).all()
-        for session_id in interrupted:
-            log.info("resuming an interrupted batch", extra={"session_id": str(session_id)})
-            self._running[session_id] = asyncio.create_task(self._run(session_id))
+        files then wait for review with the reason (direction unknown, VAT check failed). A
+        batch another replica is reading is left to it (see the module's note)."""
+        async with self.sessions() as db:
+            unfinished = (await db.scalars(select(ScanSession.id).where(ScanSession.status == "PROCESSING"))).all()
+        for session_id in unfinished:
+            self._running[session_id] = asyncio.create_task(self._run(session_id, resume=True))
 
     async def stop(self) -> None:
         for task in list(self._running.values()):
