@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from services.mesh.launcher import scratch_mesh
-from tests.conftest import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
-from tests.scanner_invoices import ALFA, render_image, render_pdf, sample_invoices
+from tests.support.api import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
+from tests.support.scanner_invoices import ALFA, render_image, render_pdf, sample_invoices
 
 
 @pytest.fixture(scope="module")
