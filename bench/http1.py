@@ -90,3 +90,9 @@ def post_json(host: str, port: int, path: str, headers: dict[str, str], body: by
     lines = [f"POST {path} HTTP/1.1", f"host: {host}:{port}", "content-type: application/json", f"content-length: {len(body)}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def get(host: str, port: int, path: str, headers: dict[str, str]) -> bytes:
+    """The bytes of a GET, as a browser would send it."""
+    lines = [f"GET {path} HTTP/1.1", f"host: {host}:{port}"] + [f"{name}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()

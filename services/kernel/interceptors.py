@@ -22,11 +22,12 @@ from functools import cache
 import grpc
 from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pool
-from google.protobuf.descriptor import Descriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from grpc_status import rpc_status
 
 from services.kernel import clients, db, metrics, validation
 from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
+from services.kernel.companies import require_company_access
 from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
 
@@ -52,6 +53,17 @@ def access_rule(method: str) -> access_pb2.AccessRule:
     if not options.HasExtension(access_pb2.access):  # type: ignore[arg-type]
         raise ValueError(f"{service}.{name} declares no (baraba.access.v1.access) rule")
     return options.Extensions[access_pb2.access]  # type: ignore[index]
+
+
+def check_company_field(method: MethodDescriptor, rule: access_pb2.AccessRule) -> None:
+    """At start: a declared company field is a UUID string field of the request, so every
+    request either names a well-formed company (checked against the caller's grants) or is
+    refused by validation."""
+    if not rule.company_field:
+        return
+    field = method.input_type.fields_by_name.get(rule.company_field)
+    if field is None or field.type != FieldDescriptor.TYPE_STRING or not validation.is_uuid_field(field):
+        raise ValueError(f"{method.full_name}: company_field {rule.company_field!r} must name a string field with a uuid rule")
 
 
 @cache
@@ -162,6 +174,10 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
             caller_var.set(caller)
             if rule.permission and not caller.has(name := permission_name(rule.permission)):
                 raise PermissionDenied(f"this needs the '{name}' permission", metadata={"permission": name})
+        # The company before the rest of the request: someone without a grant learns nothing,
+        # not even which of their fields would be refused. A malformed id is validation's.
+        if rule.company_field and validation.is_uuid(company_id := getattr(request, rule.company_field)):
+            await require_company_access(company_id)
         if violations := validation.validate(request):
             raise InvalidArgument(violations)
 

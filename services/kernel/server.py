@@ -31,7 +31,7 @@ from grpc_reflection.v1alpha import reflection
 
 from services.kernel import db, logs, metrics, validation
 from services.kernel.auth import MESH_SECRET_MIN_LENGTH, TokenVerifier, configure_mesh
-from services.kernel.interceptors import MeshInterceptor, access_rule
+from services.kernel.interceptors import MeshInterceptor, access_rule, check_company_field
 from services.kernel.revocations import RevocationFeed
 from services.kernel.settings import ConfigError, Settings
 
@@ -59,7 +59,8 @@ class MeshServer:
                 # MeshInterceptor wraps unary and server-streaming handlers only: a stream of
                 # requests would skip the token, permission and validation checks.
                 raise ConfigError(f"{method.full_name}: client-streaming and bidi RPCs are not supported by the mesh pipeline")
-            access_rule(f"/{service.full_name}/{method.name}")  # fails start-up if undeclared
+            rule = access_rule(f"/{service.full_name}/{method.name}")  # fails start-up if undeclared
+            check_company_field(method, rule)
             validation.check_supported(method.input_type)
         self._services.append((service, servicer))
 

@@ -65,6 +65,16 @@ def _supported_rules(field: FieldDescriptor, rules: validate_pb2.FieldRules) -> 
 
 
 @cache
+def is_uuid(value: str) -> bool:
+    """What a field with the uuid rule accepts."""
+    return bool(_UUID.match(value))
+
+
+def is_uuid_field(field: FieldDescriptor) -> bool:
+    rules = _rules(field)
+    return rules is not None and rules.WhichOneof("type") == "string" and rules.string.uuid
+
+
 def _rules(field: FieldDescriptor) -> validate_pb2.FieldRules | None:
     options = field.GetOptions()
     # gen/'s stubs type an extension as a plain FieldDescriptor, which protobuf's stubs refuse here

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
-from services.kernel.companies import require_company_access
 from services.kernel.errors import AlreadyExists, FailedPrecondition, NotFound
 from services.ledger import chart
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Company, EntryLine
@@ -52,7 +51,6 @@ class Accounts:
         self.engine = engine
 
     async def list(self, company_id: str, requested_size: int, token: str, code_prefix: str, include_inactive: bool):
-        await require_company_access(company_id)
         cid = uuid.UUID(company_id)
         size = paging.page_size(requested_size)
         after = paging.decode_token(token, str)
@@ -70,7 +68,6 @@ class Accounts:
         return *paging.next_page(rows, size, lambda r: (r.code,)), total
 
     async def get(self, company_id: str, account_id: str):
-        await require_company_access(company_id)
         async with self.engine.connect() as conn:
             return await _get(conn, uuid.UUID(company_id), uuid.UUID(account_id))
 
@@ -99,7 +96,6 @@ class Accounts:
         values["account_class"] = code[0]
 
     async def create(self, company_id: str, fields: dict, request_id: str, render: Callable[..., M], response_type: type[M]) -> M:
-        await require_company_access(company_id)
         cid = uuid.UUID(company_id)
         violations = Violations()
         for name in ("code", "name", "account_type"):
@@ -125,7 +121,6 @@ class Accounts:
         return response
 
     async def update(self, company_id: str, account_id: str, fields: dict):
-        await require_company_access(company_id)
         cid, aid = uuid.UUID(company_id), uuid.UUID(account_id)
         async with self.engine.begin() as conn:
             current = await _get(conn, cid, aid)
@@ -157,7 +152,6 @@ class Accounts:
             return await _get(conn, cid, aid)
 
     async def delete(self, company_id: str, account_id: str) -> None:
-        await require_company_access(company_id)
         cid, aid = uuid.UUID(company_id), uuid.UUID(account_id)
         companies = Company.__table__
         async with self.engine.begin() as conn:

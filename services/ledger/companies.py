@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
-from services.kernel.companies import require_company_access
 from services.kernel.errors import FailedPrecondition, NotFound
 from services.ledger import chart
 from services.ledger.peers import Peers
@@ -114,7 +113,6 @@ class Companies:
         return *paging.next_page(rows, size, lambda r: (r.name, r.id)), total
 
     async def get(self, company_id: str):
-        await require_company_access(company_id)
         async with self.engine.connect() as conn:
             return await self._get(conn, uuid.UUID(company_id))
 
@@ -155,7 +153,6 @@ class Companies:
         return response
 
     async def update(self, company_id: str, fields: dict):
-        await require_company_access(company_id)
         cid = uuid.UUID(company_id)
         async with self.engine.begin() as conn:
             current = await self._get(conn, cid)
@@ -169,7 +166,6 @@ class Companies:
             return await self._get(conn, cid)
 
     async def delete(self, company_id: str) -> None:
-        await require_company_access(company_id)
         cid = uuid.UUID(company_id)
         async with self.engine.begin() as conn:
             await conn.execute(select(COMPANIES.c.id).where(COMPANIES.c.id == cid).with_for_update())

@@ -1,8 +1,8 @@
 """Ledger: companies, the chart of accounts, counterparts, VAT rates and journal entries.
 
-It verifies access tokens with identity's public keys, asks identity for company grants
-(kernel's require_company_access, and ClaimCompany when a company is created) and asks vies
-to check counterparts' VAT numbers.
+It verifies access tokens with identity's public keys, asks identity for company grants (the
+kernel checks the grant every company-scoped RPC declares; ClaimCompany when a company is
+created) and asks vies to check counterparts' VAT numbers.
 
 Settings (besides the kernel's):
 BARABA_LEDGER_DB_POOL   database connections kept open (20): entry creation holds one per

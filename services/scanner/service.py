@@ -12,7 +12,6 @@ from google.protobuf import empty_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.kernel import paging
-from services.kernel.companies import require_company_access
 from services.kernel.errors import InvalidArgument
 from services.kernel.fields import timestamp
 from services.scanner.approval import Approvals
@@ -116,14 +115,12 @@ class ScanServicer(rpc.ScanServiceServicer):
         self.max_bytes = max_upload_bytes
 
     async def ScanInvoice(self, request, context):
-        await require_company_access(request.company_id)
         uploads = files_of(request.file.content_type, request.file.data, request.file_name, self.max_bytes)
         if len(uploads) != 1:
             raise InvalidArgument.field("file", f"one file per scan ({len(uploads)} sent): use /api/scan/batch for several")
         return invoice_message(await self.invoices.scan(request.company_id, uploads[0]))
 
     async def StartScanSession(self, request, context):
-        await require_company_access(request.company_id)
         uploads = files_of(request.files.content_type, request.files.data, "", self.max_bytes)
         session_id = await self.batches.start(request.company_id, uploads)
         return await self._session(request.company_id, str(session_id))
@@ -133,11 +130,9 @@ class ScanServicer(rpc.ScanServiceServicer):
         return session_message(session, [r.status for r in rows], rows)
 
     async def GetScanSession(self, request, context):
-        await require_company_access(request.company_id)
         return await self._session(request.company_id, request.id)
 
     async def ListScanSessions(self, request, context):
-        await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
         sessions, counts = await self.batches.list(
             request.company_id, size, paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID)
@@ -149,16 +144,13 @@ class ScanServicer(rpc.ScanServiceServicer):
         return pb.ListScanSessionsResponse(scan_sessions=[session_message(s, statuses.get(s.id, [])) for s in page], next_page_token=token)
 
     async def CancelScanSession(self, request, context):
-        await require_company_access(request.company_id)
         session, rows = await self.batches.cancel(request.company_id, request.id)
         return session_message(session, [r.status for r in rows], rows)
 
     async def GetRecognitionSettings(self, request, context):
-        await require_company_access(request.company_id)
         return _settings_message(await self.settings.get(request.company_id))
 
     async def UpdateRecognitionSettings(self, request, context):
-        await require_company_access(request.company_id)
         return _settings_message(
             await self.settings.update(request.company_id, request.engine or "local", request.azure_endpoint, request.azure_key)
         )
@@ -176,7 +168,6 @@ class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
         self.approvals = approvals
 
     async def ListScannedInvoices(self, request, context):
-        await require_company_access(request.company_id)
         size = paging.page_size(request.page_size)
         status = pb.InvoiceStatus.Name(request.status).removeprefix("INVOICE_STATUS_") if request.status else ""
         before = paging.decode_token(request.page_token, datetime.fromisoformat, uuid.UUID)
@@ -185,15 +176,12 @@ class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
         return pb.ListScannedInvoicesResponse(scanned_invoices=[invoice_message(r) for r in page], next_page_token=token)
 
     async def GetScannedInvoice(self, request, context):
-        await require_company_access(request.company_id)
         return invoice_message(await self.invoices.get(request.company_id, request.id))
 
     async def GetNextPendingInvoice(self, request, context):
-        await require_company_access(request.company_id)
         return invoice_message(await self.invoices.next_pending(request.company_id, request.current_id))
 
     async def UpdateScannedInvoice(self, request, context):
-        await require_company_access(request.company_id)
         corrections = {f.name: value for f, value in request.fields.ListFields()}
         direction = {pb.DIRECTION_PURCHASE: "PURCHASE", pb.DIRECTION_SALE: "SALE"}.get(request.direction, "")
         items = None
@@ -203,23 +191,18 @@ class ScannedInvoiceServicer(rpc.ScannedInvoiceServiceServicer):
         return invoice_message(await self.invoices.correct(request.company_id, request.id, corrections, direction, items))
 
     async def CheckScannedInvoiceVat(self, request, context):
-        await require_company_access(request.company_id)
         return invoice_message(await self.invoices.recheck_vat(request.company_id, request.id))
 
     async def RejectScannedInvoice(self, request, context):
-        await require_company_access(request.company_id)
         return invoice_message(await self.invoices.reject(request.company_id, request.id, request.reason))
 
     async def ApproveScannedInvoice(self, request, context):
-        await require_company_access(request.company_id)
         return invoice_message(await self.approvals.approve(request.company_id, request.id, request.account_code))
 
     async def DeleteScannedInvoice(self, request, context):
-        await require_company_access(request.company_id)
         await self.invoices.delete(request.company_id, request.id)
         return empty_pb2.Empty()
 
     async def DownloadOriginal(self, request, context):
-        await require_company_access(request.company_id)
         row = await self.invoices.get(request.company_id, request.id, with_file=True)
         return httpbody_pb2.HttpBody(content_type=row.content_type, data=row.file_data)

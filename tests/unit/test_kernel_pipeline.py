@@ -1,17 +1,20 @@
 """The kernel's rules for calls between services and for what a server may serve, checked
 without a mesh: deadlines handed on, other services' failures mapped, streaming requests
-refused at start."""
+refused at start, company scoping declared in the contracts."""
 
 import time
 
 import grpc
 import pytest
+from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool
-from google.protobuf.descriptor import ServiceDescriptor
+from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 
 from services.kernel import clients
 from services.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
+from services.kernel.interceptors import access_rule, check_company_field
 from services.kernel.peers import peer_error, peer_errors
+from services.kernel.registry import grpc_services
 from services.kernel.server import MeshServer
 from services.kernel.settings import ConfigError, Settings
 
@@ -71,3 +74,30 @@ def test_a_server_refuses_to_start_with_an_rpc_the_pipeline_cannot_check():
     server = MeshServer(settings, verifier=None)  # type: ignore[arg-type]  # never reached
     with pytest.raises(ConfigError, match=r"kernel_test\.UploadService\.Upload: client-streaming"):
         server.add(_service_with_a_client_stream(), object())
+
+
+def _method(full_name: str) -> MethodDescriptor:
+    return descriptor_pool.Default().FindMethodByName(full_name)
+
+
+def test_every_rpc_that_works_on_one_company_declares_its_company_field():
+    """A request naming a company_id is scoped to that company, so its rule must say so, or
+    the kernel would not check the caller's grant. Identity's grant RPCs are the exception:
+    they manage the grants themselves (internal, or for user managers)."""
+    undeclared = []
+    for service in ("ledger", "scanner", "vat"):
+        for grpc_service in grpc_services(service):
+            for method in grpc_service.methods:
+                rule = access_rule(f"/{grpc_service.full_name}/{method.name}")
+                if "company_id" in method.input_type.fields_by_name and rule.company_field != "company_id":
+                    undeclared.append(method.full_name)
+                check_company_field(method, rule)  # what every server does at start
+    assert undeclared == []
+
+
+def test_a_company_field_must_be_a_checked_uuid():
+    method = _method("baraba.ledger.v1.JournalEntryService.StreamVatEntries")
+    with pytest.raises(ValueError, match="company_field 'period' must name a string field with a uuid rule"):
+        check_company_field(method, access_pb2.AccessRule(company_field="period"))
+    with pytest.raises(ValueError, match="company_field 'company' must name"):
+        check_company_field(method, access_pb2.AccessRule(company_field="company"))

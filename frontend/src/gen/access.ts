@@ -8,4 +8,5 @@ export interface AccessRule {
   public: boolean;
   permission: Permission;
   internal: boolean;
+  company_field: string;
 }

@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x62\x61raba/access/v1/access.proto\x12\x10\x62\x61raba.access.v1\x1a google/protobuf/descriptor.proto\"`\n\nAccessRule\x12\x0e\n\x06public\x18\x01 \x01(\x08\x12\x30\n\npermission\x18\x02 \x01(\x0e\x32\x1c.baraba.access.v1.Permission\x12\x10\n\x08internal\x18\x03 \x01(\x08*\xd5\x01\n\nPermission\x12\x1a\n\x16PERMISSION_UNSPECIFIED\x10\x00\x12\x1b\n\x17PERMISSION_MANAGE_USERS\x10\x01\x12\x1f\n\x1bPERMISSION_MANAGE_COMPANIES\x10\x02\x12\x1b\n\x17PERMISSION_POST_ENTRIES\x10\x03\x12\x1a\n\x16PERMISSION_VAT_RETURNS\x10\x04\x12\x17\n\x13PERMISSION_SCANNING\x10\x05\x12\x1b\n\x17PERMISSION_VIEW_REPORTS\x10\x06:N\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\x8c\x8c\x03 \x01(\x0b\x32\x1c.baraba.access.v1.AccessRuleb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x62\x61raba/access/v1/access.proto\x12\x10\x62\x61raba.access.v1\x1a google/protobuf/descriptor.proto\"w\n\nAccessRule\x12\x0e\n\x06public\x18\x01 \x01(\x08\x12\x30\n\npermission\x18\x02 \x01(\x0e\x32\x1c.baraba.access.v1.Permission\x12\x10\n\x08internal\x18\x03 \x01(\x08\x12\x15\n\rcompany_field\x18\x04 \x01(\t*\xd5\x01\n\nPermission\x12\x1a\n\x16PERMISSION_UNSPECIFIED\x10\x00\x12\x1b\n\x17PERMISSION_MANAGE_USERS\x10\x01\x12\x1f\n\x1bPERMISSION_MANAGE_COMPANIES\x10\x02\x12\x1b\n\x17PERMISSION_POST_ENTRIES\x10\x03\x12\x1a\n\x16PERMISSION_VAT_RETURNS\x10\x04\x12\x17\n\x13PERMISSION_SCANNING\x10\x05\x12\x1b\n\x17PERMISSION_VIEW_REPORTS\x10\x06:N\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\x8c\x8c\x03 \x01(\x0b\x32\x1c.baraba.access.v1.AccessRuleb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'baraba.access.v1.access_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PERMISSION']._serialized_start=184
-  _globals['_PERMISSION']._serialized_end=397
+  _globals['_PERMISSION']._serialized_start=207
+  _globals['_PERMISSION']._serialized_end=420
   _globals['_ACCESSRULE']._serialized_start=85
-  _globals['_ACCESSRULE']._serialized_end=181
+  _globals['_ACCESSRULE']._serialized_end=204
 # @@protoc_insertion_point(module_scope)

@@ -26,11 +26,13 @@ ACCESS_FIELD_NUMBER: _ClassVar[int]
 access: _descriptor.FieldDescriptor
 
 class AccessRule(_message.Message):
-    __slots__ = ("public", "permission", "internal")
+    __slots__ = ("public", "permission", "internal", "company_field")
     PUBLIC_FIELD_NUMBER: _ClassVar[int]
     PERMISSION_FIELD_NUMBER: _ClassVar[int]
     INTERNAL_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_FIELD_FIELD_NUMBER: _ClassVar[int]
     public: bool
     permission: Permission
     internal: bool
-    def __init__(self, public: _Optional[bool] = ..., permission: _Optional[_Union[Permission, str]] = ..., internal: _Optional[bool] = ...) -> None: ...
+    company_field: str
+    def __init__(self, public: _Optional[bool] = ..., permission: _Optional[_Union[Permission, str]] = ..., internal: _Optional[bool] = ..., company_field: _Optional[str] = ...) -> None: ...

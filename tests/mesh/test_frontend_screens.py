@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser import choose_company, create_company, sign_in
-from tests.scanner_invoices import ALFA, render_pdf, sample_invoices
+from tests.support.scanner_invoices import ALFA, render_pdf, sample_invoices
 
 
 def ok(reply) -> dict:

@@ -1,0 +1,126 @@
+"""The paths every screen uses, measured in one run through the edge (REST, as the browser
+calls them), each against the kernel pipeline's own rate: GET /.well-known/jwks.json is public
+and touches no database, so it is what one request costs through Envoy and the pipeline alone.
+
+    .venv/bin/python -m bench.common_paths [--seconds 8] [--concurrency 32]
+
+Goals (ratios of one run, so a busy machine affects every line alike):
+  GET /api/auth/me and one journal entry      >= 75 % of the JWKS rate, p99 < 100 ms
+  a page of 50 journal entries                >= 25 % of the JWKS rate, p99 < 100 ms
+  create with a request_id (as browsers do)   >= 90 % of create without; >= 1,000/s, p99 < 100 ms
+
+Each client is a browser tab on its own keep-alive connection (bench/http1.py), one request
+after the other; CPU per request of every process, the load generator included, is printed
+so the cost of the mesh is told apart from the machine's other work.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+
+import httpx
+
+from bench.http1 import Connection, get, post_json
+from bench.ledger_common import admin_headers, cpu_seconds, database_cpu_seconds, ledger_mesh, new_company
+from bench.ledger_create_entries import entry_body
+
+Request = Callable[[], bytes]
+
+
+async def load(port: int, make: Request, seconds: float, concurrency: int) -> tuple[list[float], list[tuple[int, bytes]], float]:
+    latencies: list[float] = []
+    errors: list[tuple[int, bytes]] = []
+    connections = [await Connection.open("127.0.0.1", port) for _ in range(concurrency)]
+    cpu_started = time.process_time()
+    end = time.perf_counter() + seconds
+
+    async def client(connection: Connection) -> None:
+        while time.perf_counter() < end:
+            request = make()
+            started = time.perf_counter()
+            status, answer = await connection.request(request)
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                errors.append((status, answer))
+
+    try:
+        await asyncio.gather(*(client(c) for c in connections))
+    finally:
+        for connection in connections:
+            connection.close()
+    return latencies, errors, time.process_time() - cpu_started
+
+
+async def run(mesh, seconds: float, concurrency: int) -> None:
+    port = mesh.ports["edge"]
+    host = "127.0.0.1"
+    load_before = os.getloadavg()[0]
+    async with httpx.AsyncClient(base_url=f"http://{host}:{port}", timeout=30) as http:
+        headers = await admin_headers(http)
+        company_id, accounts = await new_company(http, headers, "Бенчмарк ООД")
+        entries = f"/api/companies/{company_id}/journal-entries"
+        for n in range(60):
+            created = await http.post(entries, headers=headers, json=entry_body(accounts, n))
+            assert created.status_code == 200, created.text
+        entry_id = created.json()["id"]
+
+    def create(with_request_id: bool) -> Request:
+        def make() -> bytes:
+            body = entry_body(accounts, 0)
+            if with_request_id:
+                body["request_id"] = str(uuid.uuid4())  # what the browser sends with every create
+            return post_json(host, port, entries, headers, json.dumps(body, separators=(",", ":")).encode())
+
+        return make
+
+    scenarios: dict[str, Request] = {
+        "GET /.well-known/jwks.json": lambda: get(host, port, "/.well-known/jwks.json", {}),
+        "GET /api/auth/me": lambda: get(host, port, "/api/auth/me", headers),
+        "GET one journal entry": lambda: get(host, port, f"{entries}/{entry_id}", headers),
+        "GET 50 journal entries": lambda: get(host, port, f"{entries}?page_size=50", headers),
+        "POST entry, no request_id": create(False),
+        "POST entry with request_id": create(True),
+    }
+    results = {}
+    print(f"{concurrency} clients, {seconds:.0f} s each, through the edge (REST); identity + ledger")
+    for name, make in scenarios.items():
+        await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
+        cpu_before, db_before = cpu_seconds(mesh), database_cpu_seconds(mesh)
+        latencies, errors, client_cpu = await load(port, make, seconds, concurrency)
+        cpu = {n: used - cpu_before[n] for n, used in cpu_seconds(mesh).items() if n in ("edge", "identity", "ledger")}
+        cpu["postgres (ledger)"] = database_cpu_seconds(mesh) - db_before
+        cpu["load generator"] = client_cpu
+        ms = sorted(x * 1000 for x in latencies)
+        rate = (len(ms) - len(errors)) / seconds
+        results[name] = rate
+        p99 = ms[int(len(ms) * 0.99) - 1]
+        print(f"  {name:30} {rate:7.0f}/s  p50 {statistics.median(ms):6.1f} ms  p99 {p99:6.1f} ms  errors {len(errors)}")
+        print("      CPU ms per request: " + ", ".join(f"{n} {used * 1000 / max(len(ms), 1):.2f}" for n, used in cpu.items()))
+        for status, answer in errors[:3]:
+            print(f"      error {status}: {answer[:200].decode(errors='replace')}")
+    jwks = results["GET /.well-known/jwks.json"]
+    print("ratios (goal):")
+    print(f"  /api/auth/me / JWKS            {results['GET /api/auth/me'] / jwks:6.0%}  (>= 75 %)")
+    print(f"  one entry / JWKS               {results['GET one journal entry'] / jwks:6.0%}  (>= 75 %)")
+    print(f"  50 entries / JWKS              {results['GET 50 journal entries'] / jwks:6.0%}  (>= 25 %)")
+    with_id = results["POST entry with request_id"] / results["POST entry, no request_id"]
+    print(f"  create with / without request_id {with_id:6.0%}  (>= 90 %)")
+    print(f"machine load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+    with ledger_mesh() as mesh:
+        asyncio.run(run(mesh, args.seconds, args.concurrency))
+
+
+if __name__ == "__main__":
+    main()
