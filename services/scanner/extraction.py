@@ -171,7 +171,9 @@ def _number(lines, src, fields) -> None:
     for pattern in (NUMBER, TITLE_NUMBER):
         for line in lines:
             for m in pattern.finditer(line.text):
-                value = m.group(1)
+                value = m.group(1).replace(" ", "")
+                if len(value) > 10:
+                    continue
                 before = _label_before(line.text, m.start()) + line.text[m.start() : m.start(1)]
                 if REFERENCE.search(before) or re.search(r"ДДС|ЗДДС|VAT|IBAN|тел", line.text[max(0, m.start() - 12) : m.start()], re.I):
                     continue
@@ -281,7 +283,7 @@ def _party(block: Block, src) -> dict[str, Found]:
         rest = text[rest_at:].strip(" :\t")
         if "name" not in out and len(re.findall(r"[A-Za-zА-Яа-я]", rest)) >= 3 and not NOT_A_NAME.search(rest):
             offset = text.index(rest, rest_at)
-            out["name"] = _found(line, offset, offset + len(rest), _legal_form(rest), src, free_text=True)
+            out["name"] = _found(line, offset, offset + len(rest), _legal_form(rest[:1].upper() + rest[1:]), src, free_text=True)
         latin = text.translate(TO_LATIN)
         if "vat_number" not in out and (m := VAT_NUMBER.search(latin)):
             vat = "BG" + re.sub(r"\s", "", m.group(1))[2:]
@@ -453,25 +455,30 @@ def _currency(lines, src, fields) -> None:
 
 def _iban(lines, src, fields) -> None:
     for line in lines:
-        latin = line.text.translate(TO_LATIN)
+        latin = line.text.translate(TO_LATIN).translate(_IBAN_LOOK_ALIKES)
         for match in IBAN.finditer(latin):
-            iban = _digits_where_due(re.sub(r"\s", "", match.group(1)))
-            if iban_checksum_ok(iban):
-                fields["iban"] = _found(line, *match.span(1), iban, src)
-                return
+            for iban in _readings(re.sub(r"\s", "", match.group(1))):
+                if iban_checksum_ok(iban):
+                    fields["iban"] = _found(line, *match.span(1), iban, src)
+                    return
 
 
-_AS_DIGIT = str.maketrans("OoIlSB", "001158")
+_IBAN_LOOK_ALIKES = str.maketrans("ЗБ", "36")
+_AS_DIGIT = str.maketrans("OoIlSBZ", "0011582")
+_AS_LETTER = str.maketrans("0152863", "OISZBGE")
 
 
-def _digits_where_due(iban: str) -> str:
-    """OCR reads 0 as O now and then; an IBAN's check digits (and a Bulgarian one's branch and
-    account type) are digits, so letters there are read back as the digits they look like. The
-    checksum then decides."""
+def _readings(iban: str) -> list[str]:
+    """OCR reads 0 as O, S as 5 now and then. Where an IBAN must have digits (its check digits,
+    a Bulgarian one's branch and account type) letters are read back as the digits they look
+    like, where it must have letters (a Bulgarian bank code) the other way; a Bulgarian IBAN
+    whose "BG" came out as "BC" is tried as BG. One reading per form: the checksum decides."""
     fixed = iban[:2] + iban[2:4].translate(_AS_DIGIT) + iban[4:]
-    if fixed.startswith("BG") and len(fixed) == 22:
-        fixed = fixed[:8] + fixed[8:14].translate(_AS_DIGIT) + fixed[14:]
-    return fixed
+    readings = [fixed]
+    if len(fixed) == 22 and fixed[:2] in ("BG", "BC", "B6", "8G"):
+        bg = "BG" + fixed[2:4] + fixed[4:8].translate(_AS_LETTER) + fixed[8:14].translate(_AS_DIGIT) + fixed[14:]
+        readings.append(bg)
+    return readings
 
 
 def _review(result: Extraction) -> None:

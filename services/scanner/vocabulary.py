@@ -14,9 +14,12 @@ DOC_TYPES = (
 )
 # Lines about another document (the invoice a note corrects): never this one's number or date.
 REFERENCE = re.compile(r"към\s+(?:фактура|документ)|основание|по\s+фактура|ref\.?\s*invoice|reference|to\s+invoice", re.I)
-NUMBER_SIGN = r"(?:№|N[°ºoо2]\.?|Ne|Мо|No\.?|Номер|Number)"
-NUMBER = re.compile(rf"{NUMBER_SIGN}(?:\s*/\s*{NUMBER_SIGN})?\s*[:\-]?\s*(\d{{1,10}})(?![\d.,/])", re.I)
-TITLE_NUMBER = re.compile(r"(?:ФАКТУРА|ИЗВЕСТИЕ|INVOICE)\s+(\d{1,10})(?![\d.,/])", re.I)
+# "№" as OCR reads it, too: "Ne", "Ме", "Мо", "N2".
+NUMBER_SIGN = r"(?:№|N[°ºoо2е]\.?|Ne|М[ое]|No\.?|Номер|Number)"
+# The number's digits, which OCR may split with a space ("0 000002516").
+_DIGITS = r"(\d(?:\d| (?=\d)){0,11})"
+NUMBER = re.compile(rf"{NUMBER_SIGN}(?:\s*/\s*{NUMBER_SIGN})?\s*[:\-]?\s*{_DIGITS}(?![\d.,/])", re.I)
+TITLE_NUMBER = re.compile(rf"(?:ФАКТУРА|ИЗВЕСТИЕ|INVOICE)\s+{_DIGITS}(?![\d.,/])", re.I)
 
 ISSUE_DATE = re.compile(
     r"Дата\s+на\s+(?:издаване|документа|фактурата|изд\.)|Date\s+of\s+issue|(?:^|\s)Date\b|Дата(?!\s+на\s+(?:дан|плащ|пад|дост))|(?:^|\s)от\s*$",
@@ -62,10 +65,10 @@ IBAN = re.compile(r"\b([A-Z]{2}\s?[\dOIl]{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9
 # Cyrillic letters that look like Latin ones, as OCR of "BG..." in Bulgarian mode reads them.
 TO_LATIN = str.maketrans("АВСЕНКМОРТХаесорх", "ABCEHKMOPTXaecopx")
 # And the other way: Latin letters OCR puts into Bulgarian words ("Kr" for "кг", "CBT" for "СВТ").
-TO_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxyr", "АВСЕНКМОРТХасеорхуг")
+TO_CYRILLIC = str.maketrans("ABCEHKMOPTXaceopxyrmnku", "АВСЕНКМОРТХасеорхугмпки")
 _CYRILLIC = re.compile(r"[А-Яа-я]")
 _LATIN = re.compile(r"[A-Za-z]")
-_LOOK_ALIKES_ONLY = re.compile(r"[ABCEHKMOPTXaceopxyr\W\d]+")
+_LOOK_ALIKES_ONLY = re.compile(r"[ABCEHKMOPTXaceopxyrmnku\W\d]+")
 
 
 def cyrillic_where_due(text: str) -> str:
