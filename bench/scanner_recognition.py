@@ -1,4 +1,4 @@
-"""Scanner recognition over the evaluation corpus (tests/invoice_corpus): accuracy per field and
+"""Scanner recognition over the evaluation corpus (tests/support/invoice_corpus): accuracy per field and
 per layout family, for the held-out and the tuning part apart, as text PDFs and as 300 and
 200 dpi scans; line items; wrong values the recogniser was sure of; time per page.
 
@@ -19,8 +19,8 @@ import pypdfium2
 
 from services.scanner import reading
 from services.scanner.extraction import extract
-from tests.invoice_corpus import FAMILIES, SEEDS, corpus, part_of, scan, text_pdf
-from tests.invoice_corpus.scoring import Score
+from tests.support.invoice_corpus import FAMILIES, SEEDS, corpus, part_of, scan, text_pdf
+from tests.support.invoice_corpus.scoring import Score
 
 VARIANTS = {"text": text_pdf, "300": lambda inv: scan(inv, 300), "200": lambda inv: scan(inv, 200)}
 

@@ -316,7 +316,7 @@ def test_an_invoice_of_an_unseen_layout_is_recognised_with_its_lines_corrected_a
     through the edge, its lines corrected in review, and approved into the right entry."""
     from decimal import Decimal
 
-    from tests.invoice_corpus import corpus, text_pdf
+    from tests.support.invoice_corpus import corpus, text_pdf
 
     inv = next(i for i in corpus("held_out", ["letterhead"]) if i.doc_type == "invoice" and i.company == i.recipient and len(i.items) > 1)
     reply = http.post(

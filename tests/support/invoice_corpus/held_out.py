@@ -3,8 +3,8 @@ Each draws an invoice its own way (labels, order, columns, fonts, number and dat
 
 import random
 
-from tests.invoice_corpus.model import TITLES, TITLES_EN, Invoice, cur, day, money, quantity
-from tests.invoice_corpus.pen import Pen
+from tests.support.invoice_corpus.model import TITLES, TITLES_EN, Invoice, cur, day, money, quantity
+from tests.support.invoice_corpus.pen import Pen
 
 
 def recipient_left(inv: Invoice) -> bytes:

@@ -3,8 +3,8 @@ scored apart). Each draws an invoice its own way."""
 
 import random
 
-from tests.invoice_corpus.model import TITLES, Invoice, cur, day, money, quantity
-from tests.invoice_corpus.pen import Pen
+from tests.support.invoice_corpus.model import TITLES, Invoice, cur, day, money, quantity
+from tests.support.invoice_corpus.pen import Pen
 
 
 def classic(inv: Invoice) -> bytes:

@@ -5,7 +5,7 @@ scans (200 and 300 dpi, skewed up to ±2°, noise, JPEG artefacts).
 Seven families are for tuning; their seeds from HELD_OUT_FROM on, and all seeds of the other
 four families, form the held-out part, which the recogniser is never tuned on.
 
-    from tests.invoice_corpus import corpus, text_pdf, scan
+    from tests.support.invoice_corpus import corpus, text_pdf, scan
     for inv in corpus("held_out"): ...
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pypdfium2
 
-from tests.invoice_corpus import held_out, model, pen, tuning
-from tests.invoice_corpus.model import Invoice, make
+from tests.support.invoice_corpus import held_out, model, pen, tuning
+from tests.support.invoice_corpus.model import Invoice, make
 
 SEEDS = 20  # per family: 11 × 20 = 220 invoices
 HELD_OUT_FROM = 14  # seeds 14..19 of a tuning family are held out

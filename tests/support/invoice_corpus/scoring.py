@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from services.scanner import reading
 from services.scanner.extraction import Extraction, extract
-from tests.invoice_corpus.model import Invoice
+from tests.support.invoice_corpus.model import Invoice
 
 SURE = 0.9  # a wrong value at or above this confidence is a confident mistake
 
