@@ -7,6 +7,7 @@ from baraba.identity.v1 import identity_pb2_grpc as rpc
 from google.api import httpbody_pb2
 from google.protobuf import empty_pb2
 
+from services.identity import throttle
 from services.identity.grants import CompanyGrants
 from services.identity.groups import Groups, permission_flags
 from services.identity.revocations import Revocations
@@ -83,7 +84,8 @@ class AuthServicer(rpc.AuthServiceServicer):
         self.revocations = revocations
 
     async def Login(self, request, context):
-        return sign_in_message(await self.sessions.login(request.username, request.password))
+        address = throttle.client_address(dict(context.invocation_metadata() or ()), context.peer() or "")
+        return sign_in_message(await self.sessions.login(request.username, request.password, address))
 
     async def Register(self, request, context):
         sign_in = await self.sessions.register(request.username, request.email, request.password, request.first_name, request.last_name)

@@ -6,16 +6,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.identity import security
+from services.identity import passwords, security, throttle
 from services.identity.records import flush_unique, now
 from services.identity.revocations import end_sessions
-from services.identity.store import Group, LoginThrottle, RefreshToken, Session, User
+from services.identity.store import Group, RefreshToken, Session, User
 from services.kernel.auth import Caller, TokenVerifier
-from services.kernel.errors import FailedPrecondition, InvalidArgument, ResourceExhausted, Unauthenticated
+from services.kernel.errors import FailedPrecondition, InvalidArgument, Unauthenticated
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +23,6 @@ log = logging.getLogger(__name__)
 class Policy:
     access_ttl_seconds: int = 900
     refresh_ttl_days: int = 30
-    lock_after_failures: int = 5
-    lock_minutes: int = 15
     allow_registration: bool = True
     default_group: str = "viewers"
 
@@ -44,40 +41,16 @@ class Sessions:
         self.keys = keys
         self.policy = policy
 
-    async def login(self, username: str, password: str) -> SignIn:
+    async def login(self, username: str, password: str, address: str) -> SignIn:
         key = username.lower()
         async with self.sessions() as db:
-            throttle = await db.get(LoginThrottle, key)
-            if throttle and throttle.locked_until and throttle.locked_until > now():
-                minutes = max(1, round((throttle.locked_until - now()).total_seconds() / 60))
-                raise ResourceExhausted(
-                    f"too many failed sign-ins for this username; try again in {minutes} minute(s)",
-                    reason="LOGIN_LOCKED",
-                )
+            attempt = await throttle.admit(db, key, address)
             user = await db.scalar(select(User).where(func.lower(User.username) == key))
             usable = user is not None and user.is_active
             if not await security.verify_password(user.password_hash if usable else None, password):
-                await self._record_failure(db, key)
                 raise Unauthenticated("invalid username or password", reason="INVALID_CREDENTIALS")
-            await db.execute(delete(LoginThrottle).where(LoginThrottle.username_key == key))
+            await throttle.succeeded(db, attempt)
             return await self._start_session(db, user)
-
-    async def _record_failure(self, db: AsyncSession, key: str) -> None:
-        failures = await db.scalar(
-            insert(LoginThrottle)
-            .values(username_key=key, failures=1)
-            .on_conflict_do_update(
-                index_elements=[LoginThrottle.username_key], set_={"failures": LoginThrottle.failures + 1, "updated_at": func.now()}
-            )
-            .returning(LoginThrottle.failures)
-        )
-        if (failures or 0) >= self.policy.lock_after_failures:
-            await db.execute(
-                update(LoginThrottle)
-                .where(LoginThrottle.username_key == key)
-                .values(failures=0, locked_until=now() + timedelta(minutes=self.policy.lock_minutes))
-            )
-        await db.commit()
 
     async def register(self, username: str, email: str, password: str, first_name: str, last_name: str) -> SignIn:
         if not self.policy.allow_registration:
@@ -86,6 +59,7 @@ class Sessions:
             group = await db.scalar(select(Group).where(Group.name == self.policy.default_group))
             if group is None:
                 raise FailedPrecondition(f"the default group {self.policy.default_group!r} does not exist")
+            passwords.require_strong("password", password, username, email)
             user = User(username=username, email=email, first_name=first_name, last_name=last_name, group_id=group.id)
             user.password_hash = await security.hash_password(password)
             db.add(user)
@@ -161,6 +135,7 @@ class Sessions:
             user = await db.get(User, uuid.UUID(caller.user_id), with_for_update={"of": User})
             if not await security.verify_password(user.password_hash, current):
                 raise InvalidArgument.field("current_password", "is not your current password")
+            passwords.require_strong("new_password", new, user.username, user.email)
             user.password_hash = await security.hash_password(new)
             await end_sessions(db, user.id, "password changed", keep=uuid.UUID(caller.session_id))
 

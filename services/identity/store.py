@@ -85,14 +85,17 @@ class RefreshToken(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per username, whether or not the user exists."""
+    """Sign-in failures per username and client address, and per username over all addresses
+    (address ""), whether or not the user exists (services/identity/throttle.py)."""
 
     __tablename__ = "login_throttle"
 
     username_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SigningKey(Base):

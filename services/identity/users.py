@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from services.identity import security
+from services.identity import passwords, security
 from services.identity.records import (
     ADMIN_GROUP,
     ADMIN_LOCK,
@@ -66,6 +66,7 @@ class Users:
 
     async def create(self, fields: dict, password: str) -> User:
         async with self.sessions() as db:
+            passwords.require_strong("password", password, fields["username"], fields["email"])
             fields["group_id"] = (await find_group(db, fields["group_id"], field="group_id")).id
             user = User(**fields, password_hash=await security.hash_password(password))
             db.add(user)
@@ -113,5 +114,6 @@ class Users:
     async def reset_password(self, user_id: str, password: str) -> None:
         async with self.sessions.begin() as db:
             user = await find_user(db, user_id, lock=True)
+            passwords.require_strong("new_password", password, user.username, user.email)
             user.password_hash = await security.hash_password(password)
             await end_sessions(db, user.id, "password reset")
