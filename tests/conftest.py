@@ -13,8 +13,8 @@ from services.mesh import frontend, postgres
 from services.mesh.launcher import SERVICES, free_port, scratch_mesh
 from tests.support.api import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
 
-# The browser tests' fixtures (Chromium, a page per test): tests/browser.py.
-pytest_plugins = ["tests.browser"]
+# The browser tests' fixtures (Chromium, a page per test): tests/support/browser.py.
+pytest_plugins = ["tests.support.browser"]
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,7 @@ export function describe(error: unknown, t: ReturnType<typeof useT>): Failure {
     case 502:
     case 503:
     case 504:
-      return { message: t("error.unavailable", { service }), violations: {} };
+      return { message: t("error.unavailable", { service, reason: error.message }), violations: {} };
     default:
       return { message: error.message, violations: {} };
   }

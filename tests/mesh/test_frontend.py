@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from services.mesh import frontend
-from tests.browser import choose_company, create_company, expire_stored_token, sign_in, stored_session
 from tests.support.api import ADMIN_PASSWORD, bearer
+from tests.support.browser import choose_company, create_company, expire_stored_token, sign_in, stored_session
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,7 @@ def entries_of(http, headers, company_id: str, **params) -> list[dict]:
 
 
 def test_amount_and_date_parsing_and_formatting_units():
+    frontend.build()  # installs the packages vitest comes with, when missing
     env = {**os.environ, "PATH": f"{frontend.node_bin_dir()}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(["npx", "vitest", "run"], cwd=frontend.APP, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr

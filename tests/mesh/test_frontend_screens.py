@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser import choose_company, create_company, sign_in
+from tests.support.browser import choose_company, create_company, sign_in
 from tests.support.scanner_invoices import ALFA, render_pdf, sample_invoices
 
 
@@ -117,6 +117,25 @@ def test_companies_switcher_counterparts_vies_and_chart(page, http, admin, vies_
     expect(
         page.get_by_role("treeitem", name=re.compile("^6 Сметки за разходи")).get_by_role("treeitem", name=re.compile("^601 "))
     ).to_be_visible()
+
+
+def test_an_unavailable_service_is_named_and_what_was_typed_stays(page, http, admin, vies_standin):
+    company = create_company(http, admin, name="Прекъсване ООД")
+    counterpart = {"counterpart": {"name": "Недостъпен ЕООД", "vat_number": "BG204000028", "is_supplier": True}}
+    ok(http.post(f"/api/companies/{company['id']}/counterparts", headers=admin, json=counterpart))
+    sign_in(page)
+    choose_company(page, company)
+    page.get_by_role("link", name="Контрагенти").click()
+    page.get_by_label("Търсене по име, ЕИК или ДДС номер").fill("Недостъпен")
+    page.get_by_label("Наименование", exact=True).fill("Наполовина въведен")
+    vies_standin.stop()  # VIES is down; the number was never checked, so nothing is cached
+    try:
+        page.get_by_role("button", name="Провери Недостъпен ЕООД във VIES").click()
+        expect(page.get_by_role("alert")).to_contain_text("Услугата „VIES“ временно не отговаря", timeout=30_000)
+    finally:
+        vies_standin.start()
+    expect(page.get_by_label("Търсене по име, ЕИК или ДДС номер")).to_have_value("Недостъпен")
+    expect(page.get_by_label("Наименование", exact=True)).to_have_value("Наполовина въведен")
 
 
 # ---- screen 5: the VAT return ----

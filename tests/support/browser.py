@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.api import ADMIN, ADMIN_PASSWORD
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("BARABA_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("BARABA_TEST_OUTPUT", ROOT / ".baraba" / "test-output")) / "screenshots"
 
