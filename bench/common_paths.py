@@ -2,7 +2,8 @@
 calls them), each against the kernel pipeline's own rate: GET /.well-known/jwks.json is public
 and touches no database, so it is what one request costs through Envoy and the pipeline alone.
 
-    .venv/bin/python -m bench.common_paths [--seconds 8] [--concurrency 32]
+    .venv/bin/python -m bench.common_paths [--seconds 8] [--concurrency 32] [--only jwks,me,...]
+        [--profile DIR --py-spy PATH]   # a py-spy flame graph of identity and ledger per path
 
 Goals (ratios of one run, so a busy machine affects every line alike):
   GET /api/auth/me and one journal entry      >= 75 % of the JWKS rate, p99 < 100 ms
@@ -19,9 +20,11 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -56,7 +59,17 @@ async def load(port: int, make: Request, seconds: float, concurrency: int) -> tu
     return latencies, errors, time.process_time() - cpu_started
 
 
-async def run(mesh, seconds: float, concurrency: int) -> None:
+def start_profiles(mesh, py_spy: str, out: Path, name: str, seconds: float) -> list[subprocess.Popen]:
+    out.mkdir(parents=True, exist_ok=True)
+    started = []
+    for service in ("identity", "ledger"):
+        target = ["--pid", str(mesh.processes[service].pid), "--duration", str(int(seconds)), "--rate", "200"]
+        output = ["--format", "speedscope", "--output", str(out / f"{name}-{service}.json"), "--nonblocking"]
+        started.append(subprocess.Popen([py_spy, "record", *target, *output], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    return started
+
+
+async def run(mesh, seconds: float, concurrency: int, only: list[str], profile: Path | None, py_spy: str) -> None:
     port = mesh.ports["edge"]
     host = "127.0.0.1"
     load_before = os.getloadavg()[0]
@@ -78,20 +91,25 @@ async def run(mesh, seconds: float, concurrency: int) -> None:
 
         return make
 
-    scenarios: dict[str, Request] = {
-        "GET /.well-known/jwks.json": lambda: get(host, port, "/.well-known/jwks.json", {}),
-        "GET /api/auth/me": lambda: get(host, port, "/api/auth/me", headers),
-        "GET one journal entry": lambda: get(host, port, f"{entries}/{entry_id}", headers),
-        "GET 50 journal entries": lambda: get(host, port, f"{entries}?page_size=50", headers),
-        "POST entry, no request_id": create(False),
-        "POST entry with request_id": create(True),
+    scenarios: dict[str, tuple[str, Request]] = {
+        "jwks": ("GET /.well-known/jwks.json", lambda: get(host, port, "/.well-known/jwks.json", {})),
+        "me": ("GET /api/auth/me", lambda: get(host, port, "/api/auth/me", headers)),
+        "entry": ("GET one journal entry", lambda: get(host, port, f"{entries}/{entry_id}", headers)),
+        "list": ("GET 50 journal entries", lambda: get(host, port, f"{entries}?page_size=50", headers)),
+        "create": ("POST entry, no request_id", create(False)),
+        "create_rid": ("POST entry with request_id", create(True)),
     }
     results = {}
     print(f"{concurrency} clients, {seconds:.0f} s each, through the edge (REST); identity + ledger")
-    for name, make in scenarios.items():
+    for key, (name, make) in scenarios.items():
+        if only and key not in only:
+            continue
         await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
         cpu_before, db_before = cpu_seconds(mesh), database_cpu_seconds(mesh)
+        profiles = start_profiles(mesh, py_spy, profile, key, seconds) if profile else []
         latencies, errors, client_cpu = await load(port, make, seconds, concurrency)
+        for process in profiles:
+            process.wait()
         cpu = {n: used - cpu_before[n] for n, used in cpu_seconds(mesh).items() if n in ("edge", "identity", "ledger")}
         cpu["postgres (ledger)"] = database_cpu_seconds(mesh) - db_before
         cpu["load generator"] = client_cpu
@@ -103,6 +121,8 @@ async def run(mesh, seconds: float, concurrency: int) -> None:
         print("      CPU ms per request: " + ", ".join(f"{n} {used * 1000 / max(len(ms), 1):.2f}" for n, used in cpu.items()))
         for status, answer in errors[:3]:
             print(f"      error {status}: {answer[:200].decode(errors='replace')}")
+    if only:
+        return
     jwks = results["GET /.well-known/jwks.json"]
     print("ratios (goal):")
     print(f"  /api/auth/me / JWKS            {results['GET /api/auth/me'] / jwks:6.0%}  (>= 75 %)")
@@ -117,9 +137,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--only", default="", help="comma-separated: jwks, me, entry, list, create, create_rid")
+    parser.add_argument("--profile", type=Path, help="write py-spy profiles (speedscope JSON) here")
+    parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary (not a dependency of the project)")
     args = parser.parse_args()
+    only = [name for name in args.only.split(",") if name]
     with ledger_mesh() as mesh:
-        asyncio.run(run(mesh, args.seconds, args.concurrency))
+        asyncio.run(run(mesh, args.seconds, args.concurrency, only, args.profile, args.py_spy))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from services.identity.records import flush_unique, now
 from services.identity.revocations import end_sessions
 from services.identity.store import Group, RefreshToken, Session, User
 from services.kernel.auth import Caller, TokenVerifier
+from services.kernel.db import reading_session
 from services.kernel.errors import FailedPrecondition, InvalidArgument, Unauthenticated
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class Sessions:
     async def current_caller(self, caller: Caller) -> Caller:
         """The caller with the permissions they have now; refused when their session or
         account has ended, or what they may do has changed, since the token was issued."""
-        async with self.sessions() as db:
+        async with reading_session(self.sessions) as db:
             query = select(Session, User).join(User, User.id == Session.user_id).where(Session.id == uuid.UUID(caller.session_id))
             row = (await db.execute(query)).first()
         if row is None or row.Session.revoked_at is not None or not row.User.is_active:

@@ -20,6 +20,7 @@ from services.identity.revocations import end_sessions, void_deleted_user, void_
 from services.identity.store import Group, User
 from services.kernel import paging
 from services.kernel.auth import Caller
+from services.kernel.db import reading_session
 from services.kernel.errors import FailedPrecondition
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class Users:
         log.info("created the first administrator", extra={"username": username})
 
     async def get(self, user_id: str) -> User:
-        async with self.sessions() as db:
+        async with reading_session(self.sessions) as db:
             return await find_user(db, user_id)
 
     async def list(self, size: int, token: str) -> tuple[list[User], str, int]:

@@ -1,35 +1,41 @@
-"""Idempotent creates (AIP-155): a create RPC that carries a `request_id` stores its response
-under that id in the same transaction as the data it created, so a retry (a lost reply, a
-double click) gets the first result back instead of a duplicate.
+"""Idempotent creates (AIP-155), one helper for every service: a create that carries a
+`request_id` records, in the same transaction as what it creates, which resource that request
+made; a retry (a lost reply, a double click) is answered with that resource instead of making
+a second one.
 
 Each service that uses this adds the table to its own metadata (and migration):
 
     IDEMPOTENCY_KEYS = idempotency.table(Base.metadata)
 
-and wraps the create in its transaction:
+and makes its create:
 
+    key = idempotency.key(f"{user_id}/{company_id}", "CreateAccount", request_id)  # None without one
     async with engine.begin() as conn:
-        if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, pb.Company)) is not None:
-            return first
-        ... create ...
-        await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
+        if (first := await idempotency.claim(conn, IDEMPOTENCY_KEYS, key, new_id)) is not None:
+            return await read(conn, first)  # a repeat: what the first request created
+        ... create the resource with the id new_id ...
 
-The key is scoped to the caller and to whatever else decides who may see the answer (the
-company), so a request id learnt from someone else replays nothing for another user.
+A create that is one SQL statement claims inside that statement instead (`CLAIM_CTE`), so a
+request_id costs no extra round trip and no longer lock (ledger's journal entries).
+
+The claim is an INSERT ... ON CONFLICT DO NOTHING on the key: a concurrent duplicate waits on
+the key's unique index until the first transaction ends, then finds what it created (or, if
+the first failed and rolled back, claims the key itself). The key is scoped to the caller and
+to whatever else decides who may see the answer (the company), so a request id learnt from
+someone else replays nothing for another user.
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
 
-from google.protobuf.message import Message
-from sqlalchemy import Column, DateTime, LargeBinary, MetaData, String, Table, delete, func, select, text
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Uuid, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 RETENTION = timedelta(days=1)
-M = TypeVar("M", bound=Message)
+REQUEST_ID_LENGTH = 64
 
 
 def table(metadata: MetaData) -> Table:
@@ -38,8 +44,8 @@ def table(metadata: MetaData) -> Table:
         metadata,
         Column("scope", String(200), primary_key=True),
         Column("method", String(200), primary_key=True),
-        Column("request_id", String(64), primary_key=True),
-        Column("response", LargeBinary, nullable=False),
+        Column("request_id", String(REQUEST_ID_LENGTH), primary_key=True),
+        Column("resource_id", Uuid, nullable=False),
         Column("created_at", DateTime(timezone=True), server_default=func.now(), nullable=False, index=True),
     )
 
@@ -51,27 +57,54 @@ class Key:
     request_id: str
 
 
-async def replay(conn: AsyncConnection, keys: Table, key: Key | None, message_type: type[M]) -> M | None:
-    """The stored response for `key`, or None when this is the first request with it.
+def key(scope: str, method: str, request_id: str) -> Key | None:
+    """The key of a create, None when the client sent no request_id. A request id longer than
+    the column is kept as its SHA-256 (the contracts allow up to 100 characters)."""
+    if not request_id:
+        return None
+    if len(request_id) > REQUEST_ID_LENGTH:
+        request_id = hashlib.sha256(request_id.encode()).hexdigest()
+    return Key(scope, method, request_id)
 
-    Takes a transaction-level lock on the key first, so a concurrent duplicate waits for the
-    first request's transaction and then sees its stored response."""
+
+async def claim(conn: AsyncConnection, keys: Table, key: Key | None, resource_id: uuid.UUID) -> uuid.UUID | None:
+    """None when this request is the first with `key` (or has none): go on and create
+    `resource_id`, which the key now names. Otherwise the id the first request created: answer
+    with that resource and create nothing."""
     if key is None:
         return None
-    digest = hashlib.sha256(f"{key.scope}|{key.method}|{key.request_id}".encode()).digest()
-    await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int.from_bytes(digest[:8], "big", signed=True)})
-    stored = await conn.scalar(
-        select(keys.c.response).where(keys.c.scope == key.scope, keys.c.method == key.method, keys.c.request_id == key.request_id)
+    claimed = await conn.scalar(
+        insert(keys)
+        .values(scope=key.scope, method=key.method, request_id=key.request_id, resource_id=resource_id)
+        .on_conflict_do_nothing()
+        .returning(keys.c.resource_id)
     )
-    return None if stored is None else message_type.FromString(stored)
+    if claimed is not None:
+        return None
+    return await claimed_by(conn, keys, key)
 
 
-async def remember(conn: AsyncConnection, keys: Table, key: Key | None, response: Message) -> None:
-    if key is None:
-        return
-    await conn.execute(
-        insert(keys).values(scope=key.scope, method=key.method, request_id=key.request_id, response=response.SerializeToString())
+async def claimed_by(conn: AsyncConnection, keys: Table, key: Key) -> uuid.UUID:
+    """The resource the first request with `key` created (after a claim lost to it: the key
+    is committed, and kept for RETENTION)."""
+    found = await conn.scalar(
+        select(keys.c.resource_id).where(keys.c.scope == key.scope, keys.c.method == key.method, keys.c.request_id == key.request_id)
     )
+    assert found is not None, "a claim is lost only to a committed key"
+    return found
+
+
+def claim_cte(scope: str, method: str, request_id: str, resource_id: str, when: str = "true") -> str:
+    """The claim as a CTE for a create that is one statement: the arguments are the SQL
+    parameters ($n) holding the key's parts (request_id NULL: no key) and the new id, `when`
+    an SQL condition (the create's own checks passed). The statement creates only if
+    `claimed` has a row or request_id is NULL; with no row for a non-NULL request_id, the key
+    was already taken: read `claimed_by`."""
+    return f"""claimed AS (
+    INSERT INTO idempotency_keys (scope, method, request_id, resource_id)
+    SELECT {scope}::text, {method}::text, {request_id}::text, {resource_id} WHERE {request_id}::text IS NOT NULL AND ({when})
+    ON CONFLICT DO NOTHING RETURNING resource_id
+)"""
 
 
 async def purge(conn: AsyncConnection, keys: Table) -> int:

@@ -3,10 +3,7 @@ starts with its parent's), and accounts in use kept: one with entry lines or sub
 cannot be deleted or moved."""
 
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
-from google.protobuf.message import Message
 from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -19,7 +16,6 @@ from services.ledger.store import IDEMPOTENCY_KEYS, Account, Company, EntryLine
 from services.ledger.values import Violations
 
 ACCOUNTS = Account.__table__
-M = TypeVar("M", bound=Message)
 
 
 def parent_codes(code: str) -> list[str]:
@@ -95,30 +91,28 @@ class Accounts:
         values["level"] = parent.level + 1 if parent else 1
         values["account_class"] = code[0]
 
-    async def create(self, company_id: str, fields: dict, request_id: str, render: Callable[..., M], response_type: type[M]) -> M:
+    async def create(self, company_id: str, fields: dict, request_id: str):
         cid = uuid.UUID(company_id)
         violations = Violations()
         for name in ("code", "name", "account_type"):
             if not fields.get(name):
                 violations.add(f"account.{name}", "is required")
         violations.raise_if_any()
-        key = idempotency.Key(f"{current_caller().user_id}/{cid}", "CreateAccount", request_id) if request_id else None
+        key = idempotency.key(f"{current_caller().user_id}/{cid}", "CreateAccount", request_id)
         values = {"is_active": True, "vat_applicable": "NONE", **fields}
         values["parent_id"] = uuid.UUID(values["parent_id"]) if values.get("parent_id") else None
+        account_id = uuid.uuid4()
         async with self.engine.begin() as conn:
-            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
-                return first
+            if (first := await idempotency.claim(conn, IDEMPOTENCY_KEYS, key, account_id)) is not None:
+                return await _get(conn, cid, first)
             await self._place(conn, cid, values, violations)
             violations.raise_if_any()
-            account_id = uuid.uuid4()
             try:
                 async with conn.begin_nested():
                     await conn.execute(insert(ACCOUNTS).values(id=account_id, company_id=cid, **values))
             except IntegrityError:
                 raise AlreadyExists(f"an account with code {values['code']} already exists") from None
-            response = render(await _get(conn, cid, account_id))
-            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
-        return response
+            return await _get(conn, cid, account_id)
 
     async def update(self, company_id: str, account_id: str, fields: dict):
         cid, aid = uuid.UUID(company_id), uuid.UUID(account_id)

@@ -3,10 +3,7 @@ identity in the same step; listed from the caller's grants; deleted only while t
 journal entries."""
 
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
-from google.protobuf.message import Message
 from sqlalchemy import delete, exists, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -22,7 +19,6 @@ from services.ledger.values import Violations
 COMPANIES = Company.__table__
 ACCOUNTS = Account.__table__
 DEFAULT_ACCOUNT_FIELDS = tuple(chart.DEFAULT_ACCOUNTS)
-M = TypeVar("M", bound=Message)
 
 
 def check_company(values: dict, violations: Violations) -> None:
@@ -122,16 +118,16 @@ class Companies:
             raise NotFound(f"company {company_id} not found")
         return row
 
-    async def create(self, fields: dict, with_chart: bool, request_id: str, render: Callable[..., M], response_type: type[M]) -> M:
-        """The new company rendered by `render` (the response, stored for a repeat of request_id)."""
+    async def create(self, fields: dict, with_chart: bool, request_id: str):
+        """The new company (or, for a repeat of request_id, the one the first request made)."""
         violations = Violations()
         check_company(fields, violations)
         company_id = uuid.uuid4()
         caller = current_caller()
-        key = idempotency.Key(caller.user_id, "CreateCompany", request_id) if request_id else None
+        key = idempotency.key(caller.user_id, "CreateCompany", request_id)
         async with self.engine.begin() as conn:
-            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
-                return first
+            if (first := await idempotency.claim(conn, IDEMPOTENCY_KEYS, key, company_id)) is not None:
+                return await self._get(conn, first)
             if not with_chart:
                 await _check_default_accounts(conn, company_id, fields, violations)
             violations.raise_if_any()
@@ -145,12 +141,11 @@ class Companies:
                 # Parents first: the chart is listed in that order.
                 await conn.execute(insert(ACCOUNTS), accounts)
                 await conn.execute(insert(VatRate.__table__), rates)
-            response = render(await self._get(conn, company_id))
-            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
+            created = await self._get(conn, company_id)
             # Last, so a refused or failed grant rolls the company back: no company is left
             # behind that nobody can reach.
             await self.peers.claim_company(company_id)
-        return response
+        return created
 
     async def update(self, company_id: str, fields: dict):
         cid = uuid.UUID(company_id)

@@ -3,10 +3,7 @@ unique within a company; a VAT number can be checked with VIES and the answer is
 counterpart."""
 
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
 
-from google.protobuf.message import Message
 from sqlalchemy import delete, exists, func, insert, or_, select, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +19,6 @@ from services.ledger.values import Violations
 COUNTERPARTS = Counterpart.__table__
 ROLES = ("is_customer", "is_supplier", "is_employee")
 SEARCH_DEFAULT = 20
-M = TypeVar("M", bound=Message)
 
 
 def check_counterpart(values: dict, violations: Violations) -> None:
@@ -92,24 +88,22 @@ class Counterparts:
         async with self.engine.connect() as conn:
             return await _get(conn, uuid.UUID(company_id), uuid.UUID(counterpart_id))
 
-    async def create(self, company_id: str, fields: dict, request_id: str, render: Callable[..., M], response_type: type[M]) -> M:
+    async def create(self, company_id: str, fields: dict, request_id: str):
         cid = uuid.UUID(company_id)
         violations = Violations()
         check_counterpart(fields, violations)
         violations.raise_if_any()
-        key = idempotency.Key(f"{current_caller().user_id}/{cid}", "CreateCounterpart", request_id) if request_id else None
+        key = idempotency.key(f"{current_caller().user_id}/{cid}", "CreateCounterpart", request_id)
         counterpart_id = uuid.uuid4()
         async with self.engine.begin() as conn:
-            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
-                return first
+            if (first := await idempotency.claim(conn, IDEMPOTENCY_KEYS, key, counterpart_id)) is not None:
+                return await _get(conn, cid, first)
             try:
                 async with conn.begin_nested():
                     await conn.execute(insert(COUNTERPARTS).values(id=counterpart_id, company_id=cid, **fields))
             except IntegrityError as exc:
                 raise _duplicate(exc) from None
-            response = render(await _get(conn, cid, counterpart_id))
-            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
-        return response
+            return await _get(conn, cid, counterpart_id)
 
     async def update(self, company_id: str, counterpart_id: str, fields: dict):
         cid, pid = uuid.UUID(company_id), uuid.UUID(counterpart_id)

@@ -11,19 +11,18 @@ gaps or duplicates under concurrent creates. A posted entry cannot change until 
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from functools import cache
 
-from google.protobuf.message import Message
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.kernel import idempotency, paging
 from services.kernel.auth import current_caller
-from services.kernel.db import driver_connection
+from services.kernel.db import driver_connection, reading
 from services.kernel.errors import FailedPrecondition, NotFound
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Counterpart, EntryCounter, EntryLine, JournalEntry
 from services.ledger.values import ZERO, Violations, money
@@ -34,7 +33,6 @@ ACCOUNTS = Account.__table__
 COUNTERPARTS = Counterpart.__table__
 COUNTERS = EntryCounter.__table__
 EURO_FROM = date(2026, 1, 1)  # Bulgaria keeps its books in euro from this day
-M = TypeVar("M", bound=Message)
 
 ENTRY_FIELDS = (
     "document_type",
@@ -227,19 +225,66 @@ _LINES_WITH_ACCOUNTS = (
 )
 
 
-async def _lines_of(conn: AsyncConnection, entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Mapping]]:
-    found: dict[uuid.UUID, list[Mapping]] = {entry_id: [] for entry_id in entry_ids}
-    if entry_ids:
-        for row in await conn.execute(_LINES_WITH_ACCOUNTS.where(LINES.c.entry_id.in_(entry_ids))):
-            found[row.entry_id].append(row._mapping)
-    return found
+_LINE_COLUMNS = [column.name for column in _LINES_WITH_ACCOUNTS.selected_columns]
+
+
+def _with_lines(headers: Select) -> Select:
+    """The entries `headers` selects, newest number first, each row joined with one of its
+    lines: one statement, so one round trip and one snapshot (no transaction around it)."""
+    page = headers.cte("page")
+    lines = _LINES_WITH_ACCOUNTS.order_by(None).subquery("l")
+    return (
+        select(page, *(lines.c[name] for name in _LINE_COLUMNS))
+        .select_from(page.outerjoin(lines, lines.c.entry_id == page.c.id))
+        .order_by(page.c.number.desc(), lines.c.line_number)
+    )
+
+
+_HEADER_COLUMNS = [column.name for column in ENTRIES.c]
+_LINE_ID = len(_HEADER_COLUMNS) + _LINE_COLUMNS.index("id")
+
+
+async def _entries(conn: AsyncConnection, query: Select, **params) -> list[Entry]:
+    """Runs a _with_lines statement (built once, its values bound here) into entries."""
+    found: dict[uuid.UUID, tuple[dict, list[dict]]] = {}
+    split = len(_HEADER_COLUMNS)
+    for row in await conn.execute(query, params):
+        if row[0] not in found:
+            found[row[0]] = (dict(zip(_HEADER_COLUMNS, row[:split], strict=True)), [])
+        if row[_LINE_ID] is not None:
+            found[row[0]][1].append(dict(zip(_LINE_COLUMNS, row[split:], strict=True)))
+    return [Entry(header, lines) for header, lines in found.values()]
+
+
+_ONE_ENTRY = _with_lines(select(ENTRIES).where(ENTRIES.c.company_id == bindparam("cid"), ENTRIES.c.id == bindparam("eid")))
+# A list's filters, each compared with the bound parameter of its name.
+_FILTERS = {
+    "date_from": lambda c: c.accounting_date >= bindparam("date_from"),
+    "date_to": lambda c: c.accounting_date <= bindparam("date_to"),
+    "posted": lambda c: c.is_posted == bindparam("posted"),
+    "counterpart_id": lambda c: c.counterpart_id == bindparam("counterpart_id"),
+    "document_type": lambda c: c.document_type == bindparam("document_type"),
+    "after": lambda c: c.number < bindparam("after"),
+}
+
+
+@cache
+def _list_queries(filters: tuple[str, ...]) -> tuple[Select, Select]:
+    """A list's page (headers and their lines) and its count, built once per combination of
+    filters: building a statement costs more than running it."""
+    c = ENTRIES.c
+    where = [c.company_id == bindparam("cid"), *(_FILTERS[name](c) for name in filters if name != "after")]
+    page = select(ENTRIES).where(*where, *(_FILTERS["after"](c) for name in filters if name == "after"))
+    page = page.order_by(c.number.desc()).limit(bindparam("limit", type_=Integer))
+    return _with_lines(page), select(func.count()).select_from(ENTRIES).where(*where)
 
 
 # One statement, one round trip: look up the accounts and counterparts the entry names, and
-# only if all are usable take the next number and insert the entry and its lines. The number
-# row's lock is taken and released (at commit) without a round trip to Python in between. The
-# row also carries what was found, so a refused entry is explained by the same checks as an
-# update (_check_references); its entry columns are then NULL.
+# only if all are usable claim the request_id (if any; the kernel's idempotency key), take the
+# next number and insert the entry and its lines. The number row's lock is taken and released
+# (at commit) without a round trip to Python in between. The row also carries what was found,
+# so a refused entry is explained by the same checks as an update (_check_references); its
+# entry columns are then NULL, and `taken` says whether the request_id was already claimed.
 _CREATE_ENTRY = """
 WITH acc AS (
     SELECT a.id, a.code, a.name, a.is_active, EXISTS (SELECT FROM accounts c WHERE c.parent_id = a.id) AS has_children
@@ -248,9 +293,12 @@ WITH acc AS (
     SELECT id FROM counterparts WHERE company_id = $1 AND id = ANY($3::uuid[])
 ), usable AS (
     SELECT (SELECT count(*) FROM acc WHERE is_active AND NOT has_children) = cardinality($2::uuid[])
-       AND (SELECT count(*) FROM cps) = cardinality($3::uuid[]) AS ok
-), next AS (
-    UPDATE entry_counters SET last_number = last_number + 1 WHERE company_id = $1 AND (SELECT ok FROM usable) RETURNING last_number
+       AND (SELECT count(*) FROM cps) = cardinality($3::uuid[])
+       AND EXISTS (SELECT FROM entry_counters WHERE company_id = $1) AS ok
+), {claim}, next AS (
+    UPDATE entry_counters SET last_number = last_number + 1
+    WHERE company_id = $1 AND (SELECT ok FROM usable) AND ({request_id}::text IS NULL OR EXISTS (SELECT FROM claimed))
+    RETURNING last_number
 ), entry AS (
     INSERT INTO journal_entries (id, company_id, number, created_by, is_posted, {header})
     SELECT $4, $1, next.last_number, $5, false, {header_params} FROM next
@@ -259,7 +307,8 @@ WITH acc AS (
     INSERT INTO entry_lines (entry_id, company_id, {line})
     SELECT entry.id, $1, {line_columns} FROM entry, unnest({line_params}) AS l({line})
 )
-SELECT entry.*, found.* FROM (
+SELECT entry.*, found.*, {request_id}::text IS NOT NULL AND (SELECT ok FROM usable) AND NOT EXISTS (SELECT FROM claimed) AS taken
+FROM (
     SELECT array_agg(id) AS found_account_ids, array_agg(code) AS found_codes, array_agg(name) AS found_names,
            array_agg(is_active) AS found_active, array_agg(has_children) AS found_has_children,
            (SELECT array_agg(id) FROM cps) AS found_counterpart_ids
@@ -296,7 +345,10 @@ _LINE = {
     "currency_amount": "numeric",
     "exchange_rate": "numeric",
 }
+_KEY = 6 + len(_HEADER) + len(_LINE)  # the idempotency key's scope, method and request_id: $_KEY..$_KEY+2
 CREATE_ENTRY_SQL = _CREATE_ENTRY.format(
+    claim=idempotency.claim_cte(f"${_KEY}", f"${_KEY + 1}", f"${_KEY + 2}", "$4", when="(SELECT ok FROM usable)"),
+    request_id=f"${_KEY + 2}",
     header=", ".join(_HEADER),
     header_params=", ".join(f"${i}" for i in range(6, 6 + len(_HEADER))),
     line=", ".join(_LINE),
@@ -306,7 +358,10 @@ CREATE_ENTRY_SQL = _CREATE_ENTRY.format(
 _FOUND = ("found_account_ids", "found_codes", "found_names", "found_active", "found_has_children", "found_counterpart_ids")
 
 
-async def _create(conn: AsyncConnection, cid: uuid.UUID, user_id: uuid.UUID, draft: Draft, path: str = "journal_entry") -> Entry:
+async def _create(
+    conn: AsyncConnection, cid: uuid.UUID, user_id: uuid.UUID, draft: Draft, key: idempotency.Key | None, path: str = "journal_entry"
+) -> Entry | None:
+    """The new entry; None when `key` was claimed before (by an earlier request with it)."""
     entry_id = uuid.uuid4()
     lines = [{"id": uuid.uuid4(), **line} for line in draft.lines]
     driver = await driver_connection(conn)  # asyncpg: arrays as parameters
@@ -319,8 +374,11 @@ async def _create(conn: AsyncConnection, cid: uuid.UUID, user_id: uuid.UUID, dra
         user_id,
         *(draft.header[name] for name in _HEADER),
         *([line[name] for line in lines] for name in _LINE),
+        *((key.scope, key.method, key.request_id) if key else (None, None, None)),
     )
     header = dict(row)
+    if header.pop("taken"):
+        return None
     ids, codes, names, active, has_children, counterparts = (header.pop(name) or () for name in _FOUND)
     accounts = {
         id_: {"code": code, "name": name, "is_active": is_active, "has_children": children}
@@ -378,8 +436,10 @@ class JournalEntries:
         return row._mapping
 
     async def _entry(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID) -> Entry:
-        header = await self._header(conn, cid, entry_id)
-        return Entry(header, (await _lines_of(conn, [entry_id]))[entry_id])
+        found = await _entries(conn, _ONE_ENTRY, cid=cid, eid=entry_id)
+        if not found:
+            raise NotFound(f"journal entry {entry_id} not found")
+        return found[0]
 
     async def _draft_for_change(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, action: str) -> Mapping:
         header = await self._header(conn, cid, entry_id, lock=True)
@@ -390,7 +450,7 @@ class JournalEntries:
         return header
 
     async def get(self, company_id: str, entry_id: str) -> Entry:
-        async with self.engine.connect() as conn:
+        async with reading(self.engine) as conn:
             return await self._entry(conn, uuid.UUID(company_id), uuid.UUID(entry_id))
 
     async def list(self, company_id: str, requested_size: int, token: str, filters: Mapping) -> tuple[list[Entry], str, int]:
@@ -402,46 +462,38 @@ class JournalEntries:
         v.raise_if_any()
         size = paging.page_size(requested_size)
         after = paging.decode_token(token, int)
-        c = ENTRIES.c
-        where = [c.company_id == uuid.UUID(company_id)]
-        if date_from:
-            where.append(c.accounting_date >= date_from)
-        if date_to:
-            where.append(c.accounting_date <= date_to)
-        if filters["posted"] is not None:
-            where.append(c.is_posted == filters["posted"])
-        if filters["counterpart_id"]:
-            where.append(c.counterpart_id == uuid.UUID(filters["counterpart_id"]))
-        if filters["document_type"]:
-            where.append(c.document_type == filters["document_type"])
-        query = select(ENTRIES).where(*where).order_by(c.number.desc()).limit(size + 1)
-        if after:
-            query = query.where(c.number < after[0])
-        async with self.engine.connect() as conn:
-            headers = [row._mapping for row in await conn.execute(query)]
-            total = await conn.scalar(select(func.count()).select_from(ENTRIES).where(*where))
-            headers, next_token = paging.next_page(headers, size, lambda h: (h["number"],))
-            lines = await _lines_of(conn, [h["id"] for h in headers])
-        return [Entry(h, lines[h["id"]]) for h in headers], next_token, total or 0
+        given = {
+            "date_from": date_from,
+            "date_to": date_to,
+            "posted": filters["posted"],
+            "counterpart_id": uuid.UUID(filters["counterpart_id"]) if filters["counterpart_id"] else None,
+            "document_type": filters["document_type"] or None,
+            "after": after[0] if after else None,
+        }
+        given = {name: value for name, value in given.items() if value is not None}
+        page_query, count_query = _list_queries(tuple(given))
+        cid = uuid.UUID(company_id)
+        async with reading(self.engine) as conn:
+            entries = await _entries(conn, page_query, cid=cid, limit=size + 1, **given)
+            total = await conn.scalar(count_query, {"cid": cid, **{k: v for k, v in given.items() if k != "after"}})
+        page, next_token = paging.next_page(entries, size, lambda e: (e.header["number"],))
+        return page, next_token, total or 0
 
-    async def create(self, company_id: str, raw: Mapping, request_id: str, render: Callable[[Entry], M], response_type: type[M]) -> M:
+    async def create(self, company_id: str, raw: Mapping, request_id: str) -> Entry:
+        """The new entry, or for a repeat of request_id the entry the first request created."""
         cid = uuid.UUID(company_id)
         draft = parse_entry(raw)
         caller = current_caller()
-        if not request_id:
-            # No response to store: the insert commits on its own, so the company's number
-            # row is locked only while PostgreSQL runs that one statement.
-            async with self._creates.turn(cid), self.engine.connect() as conn:
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-                entry = await _create(conn, cid, uuid.UUID(caller.user_id), draft)
-            return render(entry)
-        key = idempotency.Key(f"{caller.user_id}/{cid}", "CreateJournalEntry", request_id)
-        async with self._creates.turn(cid), self.engine.begin() as conn:
-            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
-                return first
-            response = render(await _create(conn, cid, uuid.UUID(caller.user_id), draft))
-            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
-        return response
+        key = idempotency.key(f"{caller.user_id}/{cid}", "CreateJournalEntry", request_id)
+        # One statement that commits on its own, the request_id's claim included, so the
+        # company's number row is locked only while PostgreSQL runs it.
+        async with self._creates.turn(cid), self.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            entry = await _create(conn, cid, uuid.UUID(caller.user_id), draft, key)
+            if entry is None:
+                assert key is not None, "only a request_id can have been claimed before"
+                entry = await self._entry(conn, cid, await idempotency.claimed_by(conn, IDEMPOTENCY_KEYS, key))
+        return entry
 
     async def update(self, company_id: str, entry_id: str, raw: Mapping) -> Entry:
         """Replaces a draft's header and lines; its number and author stay."""

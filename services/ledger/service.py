@@ -67,7 +67,7 @@ class CompanyServicer(rpc.CompanyServiceServicer):
 
     async def CreateCompany(self, request, context):
         with_chart = request.with_standard_chart if request.HasField("with_standard_chart") else True
-        return await self.companies.create(_present(request.company), with_chart, request.request_id, company_message, pb.Company)
+        return company_message(await self.companies.create(_present(request.company), with_chart, request.request_id))
 
     async def UpdateCompany(self, request, context):
         return company_message(await self.companies.update(request.company_id, _present(request.company)))
@@ -98,7 +98,7 @@ class AccountServicer(rpc.AccountServiceServicer):
         return account_message(await self.accounts.get(request.company_id, request.id))
 
     async def CreateAccount(self, request, context):
-        return await self.accounts.create(request.company_id, _present(request.account), request.request_id, account_message, pb.Account)
+        return account_message(await self.accounts.create(request.company_id, _present(request.account), request.request_id))
 
     async def UpdateAccount(self, request, context):
         return account_message(await self.accounts.update(request.company_id, request.id, _present(request.account)))
@@ -140,9 +140,7 @@ class CounterpartServicer(rpc.CounterpartServiceServicer):
         return counterpart_message(await self.counterparts.get(request.company_id, request.id))
 
     async def CreateCounterpart(self, request, context):
-        return await self.counterparts.create(
-            request.company_id, _present(request.counterpart), request.request_id, counterpart_message, pb.Counterpart
-        )
+        return counterpart_message(await self.counterparts.create(request.company_id, _present(request.counterpart), request.request_id))
 
     async def UpdateCounterpart(self, request, context):
         return counterpart_message(await self.counterparts.update(request.company_id, request.id, _present(request.counterpart)))
@@ -192,7 +190,7 @@ class VatRateServicer(rpc.VatRateServiceServicer):
         return vat_rate_message(await self.rates.get(request.company_id, request.id))
 
     async def CreateVatRate(self, request, context):
-        return await self.rates.create(request.company_id, _present(request.vat_rate), request.request_id, vat_rate_message, pb.VatRate)
+        return vat_rate_message(await self.rates.create(request.company_id, _present(request.vat_rate), request.request_id))
 
     async def UpdateVatRate(self, request, context):
         return vat_rate_message(await self.rates.update(request.company_id, request.id, _present(request.vat_rate)))
@@ -291,9 +289,7 @@ class JournalEntryServicer(rpc.JournalEntryServiceServicer):
         return entry_message(await self.entries.get(request.company_id, request.id))
 
     async def CreateJournalEntry(self, request, context):
-        return await self.entries.create(
-            request.company_id, entry_input(request.journal_entry), request.request_id, entry_message, pb.JournalEntry
-        )
+        return entry_message(await self.entries.create(request.company_id, entry_input(request.journal_entry), request.request_id))
 
     async def UpdateJournalEntry(self, request, context):
         return entry_message(await self.entries.update(request.company_id, request.id, entry_input(request.journal_entry)))

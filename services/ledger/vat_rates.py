@@ -2,12 +2,9 @@
 another or open-ended. Names are unique within a company."""
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
 
-from google.protobuf.message import Message
 from sqlalchemy import delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -19,7 +16,6 @@ from services.ledger.store import IDEMPOTENCY_KEYS, VatRate
 from services.ledger.values import Violations
 
 VAT_RATES = VatRate.__table__
-M = TypeVar("M", bound=Message)
 
 
 def parse_vat_rate(fields: dict, violations: Violations) -> dict:
@@ -85,7 +81,7 @@ class VatRates:
         async with self.engine.connect() as conn:
             return await _get(conn, uuid.UUID(company_id), uuid.UUID(rate_id))
 
-    async def create(self, company_id: str, fields: dict, request_id: str, render: Callable[..., M], response_type: type[M]) -> M:
+    async def create(self, company_id: str, fields: dict, request_id: str):
         cid = uuid.UUID(company_id)
         violations = Violations()
         if not fields.get("name"):
@@ -97,19 +93,17 @@ class VatRates:
         values = parse_vat_rate(values, violations)
         check_period(values, violations)
         violations.raise_if_any()
-        key = idempotency.Key(f"{current_caller().user_id}/{cid}", "CreateVatRate", request_id) if request_id else None
+        key = idempotency.key(f"{current_caller().user_id}/{cid}", "CreateVatRate", request_id)
         rate_id = uuid.uuid4()
         async with self.engine.begin() as conn:
-            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
-                return first
+            if (first := await idempotency.claim(conn, IDEMPOTENCY_KEYS, key, rate_id)) is not None:
+                return await _get(conn, cid, first)
             try:
                 async with conn.begin_nested():
                     await conn.execute(insert(VAT_RATES).values(id=rate_id, company_id=cid, **values))
             except IntegrityError:
                 raise _duplicate(values) from None
-            response = render(await _get(conn, cid, rate_id))
-            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
-        return response
+            return await _get(conn, cid, rate_id)
 
     async def update(self, company_id: str, rate_id: str, fields: dict):
         cid, rid = uuid.UUID(company_id), uuid.UUID(rate_id)

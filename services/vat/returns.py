@@ -33,6 +33,7 @@ from services.kernel.peers import peer_errors
 from services.vat.builder import Generated, ReturnBuilder
 from services.vat.model import Choices, Company, Filer, ValidationFailed, VatEntry
 from services.vat.store import IDEMPOTENCY_KEYS, VatFileChunk, VatReturn, VatReturnFile
+from services.vat.versions import _kept
 
 SPOOL_BYTES = 1024 * 1024  # a ledger larger than this goes to a temporary file on disk
 CHUNK = 1024 * 1024  # bytes per stored chunk
@@ -86,14 +87,6 @@ def company_from_ledger(c: ledger_pb2.Company) -> Company:
     return Company(vat_number=c.vat_number, name=c.name, address=address, filer=filer)
 
 
-def request_key(company_id: uuid.UUID, method: str, request_id: str) -> idempotency.Key | None:
-    if not request_id:
-        return None
-    if len(request_id) > 64:  # the contract allows 100 characters, the kernel's keys hold 64
-        request_id = hashlib.sha256(request_id.encode()).hexdigest()
-    return idempotency.Key(f"{current_caller().user_id}/{company_id}", method, request_id)
-
-
 class Returns:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
@@ -102,14 +95,16 @@ class Returns:
         self, company_id: str, period: str, choices: Choices, given: dict, request_id: str,
         render: Callable[[VatReturn, list[VatReturnFile]], M], response_type: type[M],
     ) -> M:  # fmt: skip
-        """Generates and keeps the period's next version; `render` makes the answer (kept for a
-        repeat of the same request_id, which gets it back without generating again)."""
+        """Generates and keeps the period's next version; a repeat of the same request_id gets
+        the version the first request made, without generating again."""
         cid = uuid.UUID(company_id)
-        key = request_key(cid, "CreateVatReturn", request_id)
         caller = current_caller()
+        key = idempotency.key(f"{caller.user_id}/{cid}", "CreateVatReturn", request_id)
+        return_id = uuid.uuid4()
         async with self.engine.begin() as conn:
-            if (first := await idempotency.replay(conn, IDEMPOTENCY_KEYS, key, response_type)) is not None:
-                return first
+            if (first := await idempotency.claim(conn, IDEMPOTENCY_KEYS, key, return_id)) is not None:
+                kept = await _kept(conn, cid, first)
+                return render(kept.row, kept.files)
             company = await self._company(company_id)
             with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sales, tempfile.SpooledTemporaryFile(SPOOL_BYTES) as purchases:
                 builder = ReturnBuilder(period, company, choices, sales, purchases)
@@ -127,15 +122,13 @@ class Returns:
                 if generated.vies is not None:
                     contents["VIES.TXT"] = io.BytesIO(generated.vies)
                 row = VatReturn(
-                    id=uuid.uuid4(), company_id=cid, period=period, currency=generated.currency, cells=generated.cells,
+                    id=return_id, company_id=cid, period=period, currency=generated.currency, cells=generated.cells,
                     vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
                     notes=generated.notes, created_by=caller.user_id, created_by_name=caller.username, created_at=datetime.now(UTC),
                 )  # fmt: skip
                 files = [(_facts(row.id, name, content, _records(name, generated)), content) for name, content in sorted(contents.items())]
                 await _store(conn, row, files)
-            response = render(row, [f for f, _ in files])
-            await idempotency.remember(conn, IDEMPOTENCY_KEYS, key, response)
-        return response
+        return render(row, [f for f, _ in files])
 
     async def _company(self, company_id: str) -> Company:
         with peer_errors("ledger", "no VAT return was generated"):

@@ -300,6 +300,41 @@ def test_concurrent_duplicates_of_one_request_id_create_one_entry(http, admin, c
     assert len({r.json()["id"] for r in replies}) == 1
 
 
+def test_a_refused_create_leaves_its_request_id_free_and_numbers_gapless(http, admin, company, accounts):
+    """A create refused for bad input claims nothing: the corrected retry with the same
+    request_id creates the entry, with the next number."""
+    request_id = str(uuid.uuid4())
+    last = http.get(f"/api/companies/{company['id']}/journal-entries", headers=admin, params={"page_size": 1}).json()
+    bad = purchase_invoice(accounts)
+    bad["lines"][0]["account_id"] = str(uuid.uuid4())
+    refused = create_entry(http, admin, company["id"], bad, request_id=request_id)
+    assert refused.status_code == 400 and "journal_entry.lines[0].account_id" in field_violations(refused)
+    created = create_entry(http, admin, company["id"], purchase_invoice(accounts), request_id=request_id)
+    assert created.status_code == 200, created.text
+    assert int(created.json()["entry_number"]) == int(last["journal_entries"][0]["entry_number"]) + 1
+    again = create_entry(http, admin, company["id"], purchase_invoice(accounts, number="0000000099"), request_id=request_id)
+    assert again.json()["id"] == created.json()["id"]  # the same request_id answers with the first entry
+
+
+def test_other_creates_repeated_with_one_request_id_make_one_resource(http, admin, company):
+    url = f"/api/companies/{company['id']}"
+    creates: list[tuple[str, dict]] = [
+        ("/accounts", {"account": {"code": "6099", "name": "Разходи", "account_type": "EXPENSE"}}),
+        ("/counterparts", {"counterpart": {"name": "Клиент на повторение", "is_customer": True}}),
+        ("/vat-rates", {"vat_rate": {"name": "Ставка на повторение", "percentage": "7"}}),
+    ]
+    for path, body in creates:
+        request_id = str(uuid.uuid4())
+        replies = [http.post(url + path, headers=admin, json={**body, "request_id": request_id}) for _ in range(2)]
+        assert [r.status_code for r in replies] == [200, 200], replies[1].text
+        assert replies[0].json()["id"] == replies[1].json()["id"], path
+    request_id = str(uuid.uuid4())
+    body = {"company": {"name": "Повторена ЕООД", "eik": "175074752", "vat_number": "BG175074752", "is_vat_registered": True}}
+    body["request_id"] = request_id
+    companies = [http.post("/api/companies", headers=admin, json=body) for _ in range(2)]
+    assert companies[0].status_code == 200 and companies[0].json()["id"] == companies[1].json()["id"]
+
+
 def test_fifty_concurrent_creates_get_fifty_consecutive_numbers(http, admin):
     company = create_company(http, admin)
     accounts = accounts_by_code(http, admin, company["id"])
