@@ -49,6 +49,7 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT,
         connect_args={"timeout": CONNECT_TIMEOUT},
+        hide_parameters=True,  # an error logged with its statement must not show the values (VAT numbers, ...)
     )
     ENGINES.append(engine)
     return engine

@@ -17,6 +17,7 @@ def observe(method: str, code: str, seconds: float) -> None:
     LATENCY.labels(method).observe(seconds)
 
 
-def serve(port: int) -> None:
-    """Starts the /metrics endpoint on a background thread."""
-    start_http_server(port)
+def serve(port: int, host: str = "127.0.0.1") -> None:
+    """Starts the /metrics endpoint on a background thread, on `host` (the service's own listen
+    host: 127.0.0.1 unless BARABA_LISTEN_ADDR opens it, as in containers)."""
+    start_http_server(port, addr=host)

@@ -8,7 +8,7 @@ BARABA_<SERVICE>_ADDR        host:port where the service is reached (and listens
                              replicas' addresses separated by commas
 BARABA_LISTEN_ADDR           where this process listens, when that differs from how others
                              reach it (containers: 0.0.0.0:5002 vs identity:5002)
-BARABA_<SERVICE>_METRICS_PORT  Prometheus /metrics port (default 4000 above the gRPC port,
+BARABA_<SERVICE>_METRICS_PORT  Prometheus /metrics port, on the listen address's host (default 4000 above the gRPC port,
                              e.g. identity 9002; 0 switches it off)
 BARABA_LOG_LEVEL             INFO by default
 """

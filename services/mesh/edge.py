@@ -11,6 +11,7 @@ tree of every JSON body the edge's strict-JSON filter checks (envoy/strict_json.
 """
 
 import json
+import re
 import shutil
 import sys
 from collections.abc import Mapping
@@ -164,7 +165,7 @@ def service_routes(service: str) -> list[dict]:
             path = f"/{grpc_service.full_name}/{method.name}"
             safety = retry_safety(method)
             if safety == READ:
-                routes.append({"match": {"path": path}, "route": {**action, "retry_policy": RETRY_POLICY}})
+                routes.append({"name": path, "match": {"path": path}, "route": {**action, "retry_policy": RETRY_POLICY}})
             elif safety == WITH_REQUEST_ID:
                 marked = {"path": path, "headers": [{"name": RETRY_SAFE_HEADER, "string_match": {"exact": "1"}}]}
                 lua = {
@@ -180,10 +181,43 @@ def service_routes(service: str) -> list[dict]:
                         }
                     },
                 }
-                routes.append({"match": marked, "route": {**action, "retry_policy": RETRY_POLICY}, **lua})
-                routes.append({"match": {"path": path}, "route": action, **lua})
-    routes.append({"match": {"prefix": f"/baraba.{service}.v1."}, "route": action})
+                routes.append({"name": path, "match": marked, "route": {**action, "retry_policy": RETRY_POLICY}, **lua})
+                routes.append({"name": path, "match": {"path": path}, "route": action, **lua})
+            else:
+                routes.append({"name": path, "match": {"path": path}, "route": action})
+    routes.append({"name": f"/baraba.{service}.v1.* (unknown)", "match": {"prefix": f"/baraba.{service}.v1."}, "route": action})
     return routes
+
+
+def _path_regex(template: str) -> str:
+    """/api/vies/validate/{vat_number} -> ^/api/vies/validate/[^/]+$ (RE2)"""
+    parts = []
+    for segment in template.split("/"):
+        if segment.startswith("{"):
+            parts.append(".+" if segment.endswith("=**}") else "[^/]+")
+        else:
+            parts.append(re.escape(segment))
+    return "^" + "/".join(parts) + "$"
+
+
+def template_routes(services: list[str], action: dict) -> list[dict]:
+    """A route per REST template, named by it ("GET /api/vies/validate/{vat_number}"), so the
+    access log names what a request was for without its path, which can carry a VAT number
+    (a person's ЕГН). A request the transcoder turns into gRPC is routed again by its gRPC
+    path; these only answer what it does not transcode (refused before it, or a wrong verb)."""
+    found = [r for name in services for s in grpc_services(name) for r in rest_routes(s)]
+    found.sort(key=lambda r: -r.literal_segments)  # /x/search before /x/{id}
+    return [
+        {
+            "name": f"{r.verb} {r.template}",
+            "match": {
+                "safe_regex": {"regex": _path_regex(r.template)},
+                "headers": [{"name": ":method", "string_match": {"exact": r.verb}}],
+            },
+            **action,
+        }
+        for r in found
+    ]
 
 
 def _cluster(name: str, addrs: list[str]) -> dict:
@@ -240,17 +274,20 @@ def render(out: Path, addrs: Mapping[str, str | list[str]], admin_port: int) -> 
     assert isinstance(edge_addr, str), "one edge"
     edge_host, _, edge_port = edge_addr.rpartition(":")
     refused = {"status": 403, "body": {"inline_string": "this RPC is internal to the mesh"}}
-    routes = [{"match": {"path": path}, "direct_response": refused} for name in services for path in internal_paths(name)]
+    routes = [{"name": path, "match": {"path": path}, "direct_response": refused} for name in services for path in internal_paths(name)]
     routes += [route for name in services for route in service_routes(name)]
-    routes.append({"match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}})
+    routes.append(
+        {"name": "grpc reflection", "match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}}
+    )
     # REST and unknown gRPC paths never fall through to the browser app: the transcoder turns
     # known /api/ routes into gRPC paths (matched above), the rest stays a JSON 404.
     not_found = {"direct_response": {"status": 404, "body": {"inline_string": "no such route"}}}
-    routes.append({"match": {"prefix": "/api/"}, **not_found})
-    routes.append({"match": {"prefix": "/.well-known/"}, **not_found})
-    routes.append({"match": {"prefix": "/", "grpc": {}}, **not_found})
-    routes += frontend.routes()
-    routes.append({"match": {"prefix": "/"}, **not_found})
+    routes += template_routes(services, not_found)
+    routes.append({"name": "no such route", "match": {"prefix": "/api/"}, **not_found})
+    routes.append({"name": "no such route", "match": {"prefix": "/.well-known/"}, **not_found})
+    routes.append({"name": "no such route", "match": {"prefix": "/", "grpc": {}}, **not_found})
+    routes += [{"name": "frontend", **route} for route in frontend.routes()]
+    routes.append({"name": "no such route", "match": {"prefix": "/"}, **not_found})
     public = [path for name in services for path in public_paths(name)]
     jwt_rules = [{"match": {"path": path}} for path in public]
     # Reflection describes the contracts, which are no secret: grpcurl needs it before any call,

@@ -108,4 +108,5 @@ def test_envoy_accepts_the_rendered_config(tmp_path):
     assert '"path": "/api/auth/login"' in text and '"path": "/baraba.identity.v1.AuthService/Login"' in text
     assert '"path": "/api/users"' not in text  # not public: needs a token at the edge
     # internal to the mesh: refused at the edge
-    assert '{"match": {"path": "/baraba.identity.v1.CompanyAccessService/ClaimCompany"}, "direct_response": {"status": 403' in text
+    claim = "/baraba.identity.v1.CompanyAccessService/ClaimCompany"
+    assert f'{{"name": "{claim}", "match": {{"path": "{claim}"}}, "direct_response": {{"status": 403' in text
