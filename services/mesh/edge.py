@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from baraba.access.v1 import access_pb2
 from google.api import annotations_pb2
@@ -168,7 +169,7 @@ def service_routes(service: str) -> list[dict]:
                 routes.append({"name": path, "match": {"path": path}, "route": {**action, "retry_policy": RETRY_POLICY}})
             elif safety == WITH_REQUEST_ID:
                 marked = {"path": path, "headers": [{"name": RETRY_SAFE_HEADER, "string_match": {"exact": "1"}}]}
-                lua = {
+                lua: dict[str, Any] = {
                     "typed_per_filter_config": {
                         "envoy.filters.http.lua": {
                             "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.LuaPerRoute",
