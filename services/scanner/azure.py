@@ -14,7 +14,7 @@ import urllib.request
 from decimal import Decimal
 
 from services.kernel.errors import Unavailable
-from services.scanner import extraction
+from services.scanner import endpoints, extraction
 from services.scanner.extraction import Extraction, Found
 
 log = logging.getLogger(__name__)
@@ -47,11 +47,26 @@ async def recognise(endpoint: str, key: str, data: bytes, content_type: str) -> 
     raise Unavailable("Azure Document Intelligence took too long", reason="AZURE_TIMEOUT")
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as it is (and so refused): following it could lead anywhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 async def _http(method: str, url: str, headers: dict, data: bytes | None = None) -> tuple[int, dict, bytes]:
+    try:
+        await endpoints.check(url)  # the company's endpoint, and the operation URL Azure hands back
+    except endpoints.UnsafeEndpoint as exc:
+        raise Unavailable(f"Azure Document Intelligence endpoint refused: {exc}", reason="AZURE_ENDPOINT_REFUSED") from None
+
     def call():
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=CALL_TIMEOUT) as reply:
+            with _opener.open(request, timeout=CALL_TIMEOUT) as reply:
                 return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
         except urllib.error.HTTPError as exc:
             return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()

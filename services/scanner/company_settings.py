@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.kernel.errors import InvalidArgument
 from services.kernel.fields import parse_uuid
+from services.scanner import endpoints
 from services.scanner.store import RecognitionSettings
 
 
@@ -20,6 +21,11 @@ class CompanySettings:
         )
 
     async def update(self, company_id: str, engine: str, endpoint: str, key: str) -> RecognitionSettings:
+        try:
+            if endpoint:
+                endpoints.check_form(endpoint)
+        except endpoints.UnsafeEndpoint as exc:
+            raise InvalidArgument.field("azure_endpoint", str(exc)) from None
         async with self.sessions.begin() as db:
             row = await db.get(RecognitionSettings, parse_uuid(company_id, "company_id"), with_for_update=True)
             if row is None:
@@ -30,4 +36,9 @@ class CompanySettings:
                 row.azure_key = key
             if engine == "azure" and not (row.azure_endpoint and row.azure_key):
                 raise InvalidArgument.field("azure_endpoint", "Azure needs an endpoint and a key")
+            if engine == "azure":
+                try:
+                    await endpoints.check(row.azure_endpoint)
+                except endpoints.UnsafeEndpoint as exc:
+                    raise InvalidArgument.field("azure_endpoint", str(exc)) from None
         return row

@@ -29,7 +29,7 @@ class Invoices:
         row = new_row(company_id, upload)
         await self.recognition.fill(row, upload)
         if row.status == "FAILED":
-            raise InvalidArgument.field("file", row.error)
+            raise InvalidArgument.field("file", row.error.removeprefix("file: "))
         async with self.sessions.begin() as db:
             db.add(row)
         return row

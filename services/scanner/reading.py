@@ -3,16 +3,32 @@ Tesseract OCR (Bulgarian + English) of the page images. Both give the same thing
 their boxes and a confidence, so field extraction does not care where the text came from.
 
 Tesseract runs as a child process per page; cancelling the task kills it, so a cancelled
-batch really stops working."""
+batch really stops working.
+
+Opening, inflating and rendering a file happen in a child process too (forked from a
+preloaded fork server, so it starts in milliseconds), with its address space capped
+(BARABA_SCANNER_READ_MEMORY_MB) and its CPU time (BARABA_SCANNER_READ_SECONDS): a PDF whose
+content stream inflates to gigabytes, or a page sized to render into billions of pixels, is a
+400 naming the limit, and the scanner itself never holds what the file expands to. Before a
+PDF is parsed, its compressed streams are inflated once in small pieces and counted, so a bomb
+is refused after reading BARABA_SCANNER_MAX_INFLATED_MB, without ever holding it."""
 
 import asyncio
 import io
 import logging
+import multiprocessing
 import os
+import re
+import resource
 import shutil
+import signal
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from services.kernel.errors import InvalidArgument
+from services.kernel.errors import FieldViolation, InvalidArgument
+from services.kernel.settings import env
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +38,14 @@ OCR_TIMEOUT_SECONDS = 120.0
 MAX_PAGES = 20  # an invoice; a 300-page upload is not one
 # A page whose text layer has fewer characters than this is treated as a scan (OCR instead).
 MIN_TEXT_CHARS = 20
+# What reading one file may take: address space of the reading process, and CPU time (wall
+# time is only a backstop: on a busy machine a legitimate file waits for the CPU longer).
+READ_MEMORY_MB = int(env("BARABA_SCANNER_READ_MEMORY_MB", "512"))
+READ_SECONDS = float(env("BARABA_SCANNER_READ_SECONDS", "20"))
+# What all the compressed streams of one PDF may inflate to, counted before anything is parsed.
+MAX_INFLATED_MB = int(env("BARABA_SCANNER_MAX_INFLATED_MB", "256"))
+# A rendered page is at most this many pixels (an A3 page at 600 dpi); larger pages render smaller.
+MAX_RENDER_PIXELS = 12_000 * 12_000
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -63,10 +87,9 @@ class Document:
 class UnreadableFile(InvalidArgument):
     """Bytes that are no PDF or image we can open: the caller's mistake, not ours."""
 
-    def __init__(self, description: str):
-        from services.kernel.errors import FieldViolation
-
-        super().__init__(FieldViolation("file", description), reason="UNREADABLE_FILE")
+    def __init__(self, description: str, reason: str = "UNREADABLE_FILE"):
+        super().__init__(FieldViolation("file", description), reason=reason)
+        self.description = description
 
 
 def sniff(data: bytes) -> str:
@@ -90,22 +113,112 @@ async def read(data: bytes) -> Document:
     """Words of every page. Raises UnreadableFile for bytes that are not a document."""
     kind = sniff(data)
     if kind == "pdf":
-        pages, scanned = await asyncio.to_thread(_pdf_text_layer, data)
+        pages, scanned = await bounded(_pdf_text_layer, data)
         if not scanned:
             return Document(kind, "text_layer" if any(p.words for p in pages) else "none", pages)
-        images = await asyncio.to_thread(_render_pdf_pages, data, scanned)
+        images = await bounded(_render_pdf_pages, data, scanned)
         for number, png in images:
             pages[number - 1] = await ocr_page(png, number)
         source = "ocr" if any(p.words for p in pages) else "none"
         return Document(kind, source, pages)
-    images = await asyncio.to_thread(_image_pages, data)
+    images = await bounded(_image_pages, data)
     pages = [await ocr_page(png, number) for number, png in images]
     return Document(kind, "ocr" if any(p.words for p in pages) else "none", pages)
+
+
+_workers = multiprocessing.get_context("forkserver")
+_workers.set_forkserver_preload([__name__, "pdfplumber", "pypdfium2", "PIL.Image"])
+
+
+async def bounded(function: Callable[..., Any], *args: Any) -> Any:
+    """function(*args) in a child process with READ_MEMORY_MB of address space and READ_SECONDS
+    of CPU time. UnreadableFile for a file that breaks either limit or cannot be read."""
+    receiver, sender = _workers.Pipe(duplex=False)
+    child = _workers.Process(target=_run_bounded, args=(sender, function.__name__, args), daemon=True)
+    await asyncio.to_thread(child.start)  # hands the file to the child: not on the event loop
+    sender.close()
+    loop = asyncio.get_running_loop()
+    readable = loop.create_future()
+    loop.add_reader(receiver.fileno(), lambda: readable.done() or readable.set_result(None))
+    try:
+        try:
+            await asyncio.wait_for(readable, READ_SECONDS * 4)
+        except TimeoutError:
+            raise _over_limit("time") from None
+        try:
+            outcome, value = await asyncio.to_thread(receiver.recv)
+        except EOFError:  # killed: by the CPU limit, or by a crash where memory ran out
+            outcome, value = ("time" if child.exitcode == -signal.SIGXCPU else "memory"), None
+    finally:
+        loop.remove_reader(receiver.fileno())
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        await asyncio.to_thread(child.join)
+    if outcome == "ok":
+        return value
+    if outcome == "unreadable":
+        raise UnreadableFile(value)
+    raise _over_limit(outcome)
+
+
+def _over_limit(which: str) -> UnreadableFile:
+    if which == "time":
+        return UnreadableFile(f"takes more than {READ_SECONDS:g} s of CPU to read (BARABA_SCANNER_READ_SECONDS)", reason="FILE_TOO_COMPLEX")
+    return UnreadableFile(f"needs more than {READ_MEMORY_MB} MB to read (BARABA_SCANNER_READ_MEMORY_MB)", reason="FILE_TOO_COMPLEX")
+
+
+def _run_bounded(sender, name: str, args: tuple) -> None:
+    limit = READ_MEMORY_MB * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    seconds = max(1, int(READ_SECONDS))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    try:
+        result: tuple[str, Any] = ("ok", globals()[name](*args))
+    except UnreadableFile as exc:
+        result = ("unreadable", exc.description)
+    except MemoryError:
+        result = ("memory", None)
+    except Exception as exc:
+        # Any other failure of a parser on hostile bytes; some parsers wrap a MemoryError.
+        wrapped = isinstance(exc.__cause__ or exc.__context__, MemoryError)
+        result = ("memory", None) if wrapped else ("unreadable", f"is not a readable file ({type(exc).__name__})")
+    sender.send(result)
+    sender.close()
+
+
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_PIECE = 64 * 1024
+
+
+def check_inflated_size(data: bytes) -> None:
+    """Inflates every zlib stream of a PDF piece by piece, keeping nothing, and refuses the
+    file once the total passes MAX_INFLATED_MB. Streams that are not zlib are skipped (the
+    parser judges them; the memory and time limits still hold)."""
+    limit, total = MAX_INFLATED_MB * 1024 * 1024, 0
+    view = memoryview(data)
+    for start in _STREAM_START.finditer(data):
+        inflater = zlib.decompressobj()
+        at = start.end()
+        try:
+            while not inflater.eof and at < len(data):
+                pending = view[at : at + _PIECE]
+                at += _PIECE
+                while pending:
+                    total += len(inflater.decompress(pending, _PIECE))
+                    if total > limit:
+                        raise UnreadableFile(
+                            f"inflates to more than {MAX_INFLATED_MB} MB (BARABA_SCANNER_MAX_INFLATED_MB)", reason="FILE_TOO_COMPLEX"
+                        )
+                    pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue
 
 
 def _pdf_text_layer(data: bytes) -> tuple[list[Page], list[int]]:
     """The text layer's words per page, and the numbers of the pages that have (almost) none
     and so need OCR."""
+    check_inflated_size(data)
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
@@ -118,6 +231,8 @@ def _pdf_text_layer(data: bytes) -> tuple[list[Page], list[int]]:
     try:
         try:
             pdf_pages = pdf.pages
+        except MemoryError:
+            raise
         except Exception:  # pdfminer raises many kinds on a broken page tree
             raise UnreadableFile("is not a readable PDF (broken page tree)") from None
         if len(pdf_pages) > MAX_PAGES:
@@ -127,6 +242,8 @@ def _pdf_text_layer(data: bytes) -> tuple[list[Page], list[int]]:
             page = Page(number, width, height)
             try:
                 words = pdf_page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+            except MemoryError:
+                raise
             except Exception:
                 words = []
             page.words = [Word(w["text"], w["x0"] / width, w["top"] / height, w["x1"] / width, w["bottom"] / height, 1.0) for w in words]
@@ -147,7 +264,10 @@ def _render_pdf_pages(data: bytes, numbers: list[int]) -> list[tuple[int, bytes]
     try:
         out = []
         for number in numbers:
-            image = doc[number - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            page = doc[number - 1]
+            width, height = page.get_size()
+            scale = min(OCR_DPI / 72, (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+            image = page.render(scale=scale, grayscale=True).to_pil()
             out.append((number, _png(image)))
         return out
     finally:

@@ -4,6 +4,11 @@ where a company configures it), review, and booking into the ledger.
 Settings (besides the kernel's):
 BARABA_SCANNER_MAX_UPLOAD_MB   largest file accepted, in MB (20). The edge refuses bodies over
                                25 MiB before they reach the service.
+BARABA_SCANNER_READ_MEMORY_MB  address space one file's reading may use, in MB (512)
+BARABA_SCANNER_READ_SECONDS    CPU time one file's reading may take, in seconds (20)
+BARABA_SCANNER_MAX_INFLATED_MB what a PDF's compressed streams may inflate to, in MB (256)
+BARABA_SCANNER_AZURE_ALLOWED_HOSTS  host:port pairs a company's Azure endpoint may use without
+                               https and a public address (a stand-in, an on-premises container)
 BARABA_SEALING_KEY             encrypts the companies' Azure keys at rest (required in production)
 """
 

@@ -8,6 +8,7 @@ import grpc
 
 from services.kernel.auth import SERVICE_HEADER, MeshCredentials
 from services.mesh.launcher import Mesh
+from tests.support import azure_standin
 
 ADMIN = "admin"
 ADMIN_PASSWORD = "test-admin-password-1"
@@ -17,6 +18,7 @@ MESH_ENV = {
     "BARABA_ADMIN_PASSWORD": ADMIN_PASSWORD,
     "BARABA_IDENTITY_KEY_PASSPHRASE": KEY_PASSPHRASE,
     "BARABA_ALLOW_REGISTRATION": "true",  # off unless configured; its tests need it
+    "BARABA_SCANNER_AZURE_ALLOWED_HOSTS": azure_standin.ALLOWED_HOSTS,
 }
 
 

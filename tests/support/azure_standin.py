@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
+from services.mesh.launcher import free_port
+
 KEY = "secret-key-123"
+# One port for the whole run, so the test mesh can be told to allow it
+# (BARABA_SCANNER_AZURE_ALLOWED_HOSTS: plain http on 127.0.0.1 is refused otherwise).
+PORT = free_port()
+ALLOWED_HOSTS = f"127.0.0.1:{PORT}"
 
 
 class AzureStandIn(BaseHTTPRequestHandler):
@@ -80,8 +86,8 @@ ANALYZE_RESULT = {
 
 @contextlib.contextmanager
 def running_azure_standin() -> Iterator[str]:
-    """The stand-in on a free port; yields its endpoint URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), AzureStandIn)
+    """The stand-in on PORT (the test mesh lets the scanner reach it); yields its endpoint URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", PORT), AzureStandIn)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -13,7 +13,7 @@ from services.scanner import azure, booking, reading
 from services.scanner.bgids import iban_checksum_ok, is_valid_eik
 from services.scanner.extraction import direction, extract
 from services.scanner.uploads import files_of
-from tests.support.azure_standin import KEY, AzureStandIn, running_azure_standin
+from tests.support.azure_standin import ALLOWED_HOSTS, KEY, AzureStandIn, running_azure_standin
 from tests.support.scanner_invoices import ALFA, empty_pdf, render_image, render_pdf, sample_invoices, scanned_pdf
 
 INVOICES = sample_invoices()
@@ -189,7 +189,8 @@ def test_the_size_limit_names_the_file_and_the_limit():
 
 
 @pytest.fixture
-def azure_standin():
+def azure_standin(monkeypatch):
+    monkeypatch.setenv("BARABA_SCANNER_AZURE_ALLOWED_HOSTS", ALLOWED_HOSTS)  # plain http on 127.0.0.1
     with running_azure_standin() as url:
         yield url
 
