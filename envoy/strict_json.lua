@@ -1,4 +1,4 @@
--- Refuses JSON request bodies that carry a field the contract does not know: Envoy's
+-- Refuses headers gRPC cannot carry, and JSON request bodies that carry a field the contract does not know: Envoy's
 -- transcoder silently drops them, and a misspelt field that vanishes can book a duplicate or
 -- leave an entry out of a VAT return. services/mesh/edge.py prepends ROUTES (verb, Lua
 -- pattern of the path, the body's message type, the prefix of its field names) and MESSAGES
@@ -168,8 +168,29 @@ local function route_of(verb, path)
   return nil
 end
 
+-- gRPC metadata is stricter than HTTP: a header name outside [0-9a-z_.-] or a value outside
+-- printable ASCII (except in "-bin" headers) makes the service's gRPC library fail the call.
+local function bad_header(headers)
+  for name, value in pairs(headers) do
+    if byte(name, 1) ~= 58 then -- ":" pseudo-headers are Envoy's own
+      if find(name, "[^0-9a-z_%.%-]") then
+        return name, "is not a valid header name"
+      end
+      if sub(name, -4) ~= "-bin" and find(value, "[^\32-\126\t]") then
+        return name, "must be printable ASCII"
+      end
+    end
+  end
+  return nil
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
+  local name, why = bad_header(headers)
+  if name then
+    handle:respond({ [":status"] = "400", ["content-type"] = "text/plain" }, "header " .. name .. ": " .. why)
+    return
+  end
   local content_type = headers:get("content-type") or ""
   if find(content_type, "^application/grpc") then
     return

@@ -13,13 +13,14 @@ from pathlib import Path
 import grpc_tools
 from grpc_tools import protoc
 
-from services.mesh import tsgen
+from services.mesh import openapi, tsgen
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPESCRIPT = ROOT / "frontend" / "src" / "gen"
 PROTO = ROOT / "proto"
 THIRD_PARTY = ROOT / "third_party"
 DESCRIPTOR_NAME = "baraba.binpb"
+OPENAPI_NAME = "openapi.json"  # the REST API's OpenAPI document (services/mesh/openapi.py)
 
 # googleapis-common-protos ships these .proto files next to their generated modules.
 GOOGLE_PROTOS = [
@@ -79,6 +80,7 @@ def generate(out: Path) -> None:
         *sources,
         *EXTRA_DESCRIPTOR_FILES,
     )
+    (out / OPENAPI_NAME).write_text(openapi.render((out / DESCRIPTOR_NAME).read_bytes()))
 
 
 if __name__ == "__main__":

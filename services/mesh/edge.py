@@ -26,7 +26,7 @@ from google.protobuf.descriptor import Descriptor
 from services.kernel.registry import PROCESSES, SERVICES, grpc_services
 from services.kernel.retry_safety import READ, REQUEST_ID_FIELD, WITH_REQUEST_ID, retry_safety
 from services.kernel.settings import env, service_addr
-from services.mesh import frontend
+from services.mesh import frontend, openapi
 from services.mesh.routes import Route, is_map, is_well_known, rest_routes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +34,7 @@ TEMPLATE = ROOT / "envoy" / "envoy.yaml"
 REQUEST_ID_LUA = ROOT / "envoy" / "request_id.lua"
 STRICT_JSON_LUA = ROOT / "envoy" / "strict_json.lua"
 DESCRIPTOR = ROOT / "gen" / "baraba.binpb"
+OPENAPI = ROOT / "gen" / "openapi.json"
 RETRY_SAFE_HEADER = "x-baraba-retry-safe"  # set by request_id.lua, never trusted from outside
 
 # Reads and creates carrying a request_id: sent again (to another replica if there is one)
@@ -267,6 +268,19 @@ def _cluster(name: str, addrs: list[str]) -> dict:
     }
 
 
+def openapi_route() -> dict:
+    """/api/openapi.json: the REST API's description (gen/openapi.json), public like the contracts."""
+    return {
+        "name": openapi.PATH,
+        "match": {"path": openapi.PATH},
+        "direct_response": {"status": 200, "body": {"filename": str(OPENAPI)}},
+        "response_headers_to_add": [
+            {"header": {"key": "content-type", "value": "application/json"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}
+        ],
+        "typed_per_filter_config": frontend.NO_API_FILTERS,
+    }
+
+
 def render(out: Path, addrs: Mapping[str, str | list[str]], admin_port: int) -> Path:
     """Writes the edge config to `out`. `addrs` maps "edge", "reflection" and every running
     service to host:port, or a service to its replicas' host:port list."""
@@ -281,6 +295,7 @@ def render(out: Path, addrs: Mapping[str, str | list[str]], admin_port: int) -> 
     routes.append(
         {"name": "grpc reflection", "match": {"prefix": "/grpc.reflection."}, "route": {"cluster": "reflection", "timeout": "15s"}}
     )
+    routes.append(openapi_route())
     # REST and unknown gRPC paths never fall through to the browser app: the transcoder turns
     # known /api/ routes into gRPC paths (matched above), the rest stays a JSON 404.
     not_found = {"direct_response": {"status": 404, "body": {"inline_string": "no such route"}}}

@@ -56,7 +56,7 @@ async def check(url: str) -> None:
     except OSError:
         raise UnsafeEndpoint(f"host {host} does not resolve") from None
     for *_, address in found:
-        ip = ipaddress.ip_address(address[0].split("%")[0])
+        ip = ipaddress.ip_address(str(address[0]).split("%")[0])
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
         if not ip.is_global or ip.is_multicast:

@@ -139,7 +139,7 @@ async def bounded(function: Callable[..., Any], *args: Any) -> Any:
     sender.close()
     loop = asyncio.get_running_loop()
     readable = loop.create_future()
-    loop.add_reader(receiver.fileno(), lambda: readable.done() or readable.set_result(None))
+    loop.add_reader(receiver.fileno(), lambda: None if readable.done() else readable.set_result(None))
     try:
         try:
             await asyncio.wait_for(readable, READ_SECONDS * 4)
@@ -202,7 +202,7 @@ def check_inflated_size(data: bytes) -> None:
         at = start.end()
         try:
             while not inflater.eof and at < len(data):
-                pending = view[at : at + _PIECE]
+                pending: bytes | memoryview = view[at : at + _PIECE]
                 at += _PIECE
                 while pending:
                     total += len(inflater.decompress(pending, _PIECE))
