@@ -1,6 +1,8 @@
 """The REST API fuzzed from its OpenAPI document through the real edge (services/mesh/fuzz.py):
 no input gives a 5xx, every answer matches the document."""
 
+import logging
+
 from services.mesh.fuzz import fuzz
 from tests.support.api import login
 
@@ -18,6 +20,6 @@ def test_fuzzing_every_route_gives_no_5xx_and_only_documented_answers(http, edge
     user, password = new_user("administrators")  # its own user: the fuzzer may change its profile
     token = login(http, user["username"], password)["token"]
     run = fuzz(edge_url, token, EXAMPLES)
-    print(f"fuzz: {run.requests} requests, statuses {dict(sorted(run.statuses.items()))}")
+    logging.getLogger(__name__).warning("fuzz: %d requests, statuses %s", run.requests, dict(sorted(run.statuses.items())))
     assert run.requests > 300 and not any(status >= 500 for status in run.statuses), run.statuses
     assert not run.failures, "\n".join(run.failures[:30])
