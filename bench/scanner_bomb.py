@@ -17,8 +17,8 @@ import httpx
 
 from services.mesh import postgres
 from services.mesh.launcher import scratch_mesh
-from tests.hostile_files import pdf_bomb
-from tests.scanner_invoices import ALFA, render_pdf, sample_invoices
+from tests.support.hostile_files import pdf_bomb
+from tests.support.scanner_invoices import ALFA, render_pdf, sample_invoices
 
 PASSWORD = "bench-admin-password-1"
 

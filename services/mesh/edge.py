@@ -21,7 +21,6 @@ from typing import Any
 
 from baraba.access.v1 import access_pb2
 from google.api import annotations_pb2
-from google.protobuf.descriptor import Descriptor
 
 from services.kernel.registry import PROCESSES, SERVICES, grpc_services
 from services.kernel.retry_safety import READ, REQUEST_ID_FIELD, WITH_REQUEST_ID, retry_safety
