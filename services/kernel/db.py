@@ -20,6 +20,7 @@ from sqlalchemy import NullPool
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from services.kernel import metrics
 from services.kernel.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         hide_parameters=True,  # an error logged with its statement must not show the values (VAT numbers, ...)
     )
     ENGINES.append(engine)
+    metrics.watch_pool(engine)
     return engine
 
 

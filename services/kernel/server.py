@@ -99,7 +99,8 @@ class MeshServer:
         self._watch = db.DatabaseWatch(list(db.ENGINES), self._database_reachable)
         self._watch_task = asyncio.create_task(self._watch.run()) if db.ENGINES else None
         if self.settings.metrics_port:
-            metrics.serve(self.settings.metrics_port, self.settings.listen_addr.rpartition(":")[0].strip("[]") or "127.0.0.1")
+            host = self.settings.listen_addr.rpartition(":")[0].strip("[]") or "127.0.0.1"
+            metrics.serve(self.settings.metrics_port, self.settings.service, host)
         log.info("serving", extra={"addr": self.settings.listen_addr, "port": port, "metrics_port": self.settings.metrics_port})
         return port
 

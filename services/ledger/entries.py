@@ -20,7 +20,7 @@ from functools import cache
 from sqlalchemy import Integer, Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.kernel import idempotency, paging
+from services.kernel import idempotency, metrics, paging
 from services.kernel.auth import current_caller
 from services.kernel.db import driver_connection, reading
 from services.kernel.errors import FailedPrecondition, NotFound
@@ -33,6 +33,8 @@ ACCOUNTS = Account.__table__
 COUNTERPARTS = Counterpart.__table__
 COUNTERS = EntryCounter.__table__
 EURO_FROM = date(2026, 1, 1)  # Bulgaria keeps its books in euro from this day
+_EVENTS = metrics.counter("baraba_ledger_journal_entries_total", "Journal entries created and posted", "event", ("created", "posted"))
+CREATED, POSTED = _EVENTS.labels("created"), _EVENTS.labels("posted")
 
 ENTRY_FIELDS = (
     "document_type",
@@ -493,6 +495,8 @@ class JournalEntries:
             if entry is None:
                 assert key is not None, "only a request_id can have been claimed before"
                 entry = await self._entry(conn, cid, await idempotency.claimed_by(conn, IDEMPOTENCY_KEYS, key))
+            else:
+                CREATED.inc()  # committed with its statement; a repeat of a request_id is not counted
         return entry
 
     async def update(self, company_id: str, entry_id: str, raw: Mapping) -> Entry:
@@ -533,7 +537,9 @@ class JournalEntries:
                 .where(ENTRIES.c.id == eid)
                 .values(is_posted=True, posted_at=func.now(), posted_by=uuid.UUID(current_caller().user_id), updated_at=func.now())
             )
-            return await self._entry(conn, cid, eid)
+            entry = await self._entry(conn, cid, eid)
+        POSTED.inc()
+        return entry
 
     async def unpost(self, company_id: str, entry_id: str) -> Entry:
         cid, eid = uuid.UUID(company_id), uuid.UUID(entry_id)

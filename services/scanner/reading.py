@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.kernel import metrics
 from services.kernel.errors import FieldViolation, InvalidArgument
 from services.kernel.settings import env
 
@@ -73,6 +74,10 @@ class Page:
     words: list[Word] = field(default_factory=list)
 
 
+PAGES = metrics.counter("baraba_scanner_pages_total", "Pages recognised, by how", "method", ("text", "ocr", "azure"))
+TEXT_PAGES, OCR_PAGES = PAGES.labels("text"), PAGES.labels("ocr")
+
+
 @dataclass
 class Document:
     kind: str  # pdf | png | jpeg | tiff
@@ -114,15 +119,18 @@ async def read(data: bytes) -> Document:
     kind = sniff(data)
     if kind == "pdf":
         pages, scanned = await bounded(_pdf_text_layer, data)
+        TEXT_PAGES.inc(len(pages) - len(scanned))
         if not scanned:
             return Document(kind, "text_layer" if any(p.words for p in pages) else "none", pages)
         images = await bounded(_render_pdf_pages, data, scanned)
         for number, png in images:
             pages[number - 1] = await ocr_page(png, number)
+            OCR_PAGES.inc()
         source = "ocr" if any(p.words for p in pages) else "none"
         return Document(kind, source, pages)
     images = await bounded(_image_pages, data)
     pages = [await ocr_page(png, number) for number, png in images]
+    OCR_PAGES.inc(len(pages))
     return Document(kind, "ocr" if any(p.words for p in pages) else "none", pages)
 
 

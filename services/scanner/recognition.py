@@ -26,7 +26,9 @@ class Recognition:
         settings = await self.settings.get(company_id)
         if settings.engine == "azure" and settings.azure_endpoint and settings.azure_key:
             content_type = reading.CONTENT_TYPES[kind]
-            return await azure.recognise(settings.azure_endpoint, settings.azure_key, upload.data, content_type), ""
+            result = await azure.recognise(settings.azure_endpoint, settings.azure_key, upload.data, content_type)
+            reading.PAGES.labels("azure").inc(result.pages)
+            return result, ""
         document = await reading.read(upload.data)
         return extraction.extract(document, *company), document.text
 

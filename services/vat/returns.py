@@ -21,7 +21,7 @@ from google.rpc import error_details_pb2
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.kernel import clients, idempotency
+from services.kernel import clients, idempotency, metrics
 from services.kernel.auth import current_caller
 from services.kernel.errors import (
     FailedPrecondition,
@@ -41,6 +41,7 @@ STREAM_TIMEOUT = 600.0  # seconds for reading a month from ledger
 COPY_COLUMNS = ("return_id", "name", "seq", "data")
 RETURNS = VatReturn.__table__
 FILES = VatReturnFile.__table__
+WRITTEN = metrics.counter("baraba_vat_returns_written_total", "VAT returns generated and stored")
 # Domain problem fields about the filer's choices -> the request fields to fix.
 CHOICE_FIELDS = {
     "coefficient": "choices.coefficient",
@@ -128,6 +129,7 @@ class Returns:
                 )  # fmt: skip
                 files = [(_facts(row.id, name, content, _records(name, generated)), content) for name, content in sorted(contents.items())]
                 await _store(conn, row, files)
+        WRITTEN.inc()  # committed; a replay returned above without counting
         return render(row, [f for f, _ in files])
 
     async def _company(self, company_id: str) -> Company:

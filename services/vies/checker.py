@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from services.kernel import metrics
 from services.kernel.errors import InvalidArgument, Unavailable
 from services.vies import numbers
 from services.vies.numbers import VatNumber
@@ -66,6 +67,11 @@ def parse(raw: str, field_name: str) -> VatNumber:
     except numbers.NotAVatNumber as exc:
         raise InvalidArgument.field(field_name, str(exc)) from None
 
+_ANSWERS = metrics.counter("baraba_vies_answers_total", "VIES checks answered, by where the answer came from", "source", ("remote", "cache", "stale"))
+FROM_REMOTE, FROM_CACHE, STALE = (_ANSWERS.labels(source) for source in ("remote", "cache", "stale"))
+_CALLS = metrics.counter("baraba_vies_remote_calls_total", "Requests sent to VIES (one per check, retries included)", "outcome", ("answered", "unavailable"))
+CALL_ANSWERED, CALL_UNAVAILABLE = _CALLS.labels("answered"), _CALLS.labels("unavailable")
+
 
 class Checker:
     def __init__(self, client: ViesClient, store: CheckStore, policy: Policy):
@@ -79,22 +85,32 @@ class Checker:
         vat = parse(raw, "vat_number")
         cached = await self.store.get(vat.country_code, vat.number)
         if cached is not None and self._is_fresh(cached):
+            FROM_CACHE.inc()
             return _from_cache(cached)
         try:
-            return await self._shared_check(vat, self._budget(time_remaining))
+            check = await self._shared_check(vat, self._budget(time_remaining))
         except Unavailable as exc:
             if cached is None or _now() - cached.checked_at > self.policy.stale_max_age:
                 raise
             log.warning(
                 "VIES unavailable, answering from the cache", extra={"country_code": vat.country_code, "checked_at": cached.checked_at}
             )
+            STALE.inc()
             return _from_cache(cached, stale_reason=exc.message)
+        FROM_REMOTE.inc()
+        return check
 
     async def check_approx(self, raw: str, raw_requester: str, trader: Trader, time_remaining: float | None) -> Check:
         """Always asks VIES: the consultation number must prove a check made now."""
         vat = parse(raw, "vat_number")
         requester = parse(raw_requester, "requester_vat_number")
-        answer = await self.client.check_approx(vat, requester, trader, self._budget(time_remaining))
+        try:
+            answer = await self.client.check_approx(vat, requester, trader, self._budget(time_remaining))
+        except Unavailable:
+            CALL_UNAVAILABLE.inc()
+            raise
+        CALL_ANSWERED.inc()
+        FROM_REMOTE.inc()
         return await self._remember(vat, answer)
 
     def _is_fresh(self, row: CachedCheck) -> bool:
@@ -128,8 +144,10 @@ class Checker:
         try:
             answer = await self.client.check(vat, budget)
         except Unavailable as exc:
+            CALL_UNAVAILABLE.inc()
             self._failures[vat] = (time.monotonic() + self.policy.failure_memory, exc)
             raise
+        CALL_ANSWERED.inc()
         self._failures.pop(vat, None)
         return await self._remember(vat, answer)
 
