@@ -14,6 +14,7 @@ import time
 
 import grpc
 
+from services.kernel import tracing
 from services.kernel.auth import SERVICE_HEADER, caller_var, mesh_credentials
 from services.kernel.logs import request_id_var
 from services.kernel.registry import grpc_services
@@ -78,7 +79,7 @@ def channel(service: str) -> grpc.aio.Channel:
             ("grpc.keepalive_timeout_ms", 10_000),
             ("grpc.max_receive_message_length", 32 * 1024 * 1024),
         ]
-        _channels[service] = grpc.aio.insecure_channel(target(service), options=options)
+        _channels[service] = grpc.aio.insecure_channel(target(service), options=options, interceptors=tracing.client_interceptors() or None)
     return _channels[service]
 
 

@@ -25,7 +25,7 @@ from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from grpc_status import rpc_status
 
-from services.kernel import clients, db, metrics, validation
+from services.kernel import clients, db, metrics, tracing, validation
 from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
 from services.kernel.companies import require_company_access
 from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
@@ -159,6 +159,7 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         request_id = metadata.get("x-request-id") or str(uuid.uuid4())
         request_id_var.set(request_id)
         rpc_var.set(method)
+        tracing.tag_request(request_id)
         caller_var.set(None)
         clients.set_deadline(context.time_remaining())
         context.set_trailing_metadata((("x-request-id", request_id),))

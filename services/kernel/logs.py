@@ -1,14 +1,18 @@
 """JSON logs, one object per line on stderr, each carrying the service, the request id and
-the RPC of the request being served (from context variables set by the interceptor)."""
+the RPC of the request being served (from context variables set by the interceptor), and the
+trace id when tracing is on (services.kernel.tracing)."""
 
 import contextvars
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 rpc_var: contextvars.ContextVar[str] = contextvars.ContextVar("rpc", default="")
+# The current span's trace id; set by tracing.setup, None while tracing is off.
+trace_id: Callable[[], str] | None = None
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -30,6 +34,8 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         if rpc := rpc_var.get():
             entry["rpc"] = rpc
+        if trace_id is not None and (current := trace_id()):
+            entry["trace_id"] = current
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -29,7 +29,7 @@ from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from services.kernel import db, logs, metrics, validation
+from services.kernel import db, logs, metrics, tracing, validation
 from services.kernel.auth import MESH_SECRET_MIN_LENGTH, TokenVerifier, configure_mesh
 from services.kernel.interceptors import MeshInterceptor, access_rule, check_company_field
 from services.kernel.revocations import RevocationFeed
@@ -70,7 +70,7 @@ class MeshServer:
     async def start(self) -> int:
         """Starts serving; returns the bound port."""
         self._server = grpc.aio.server(
-            interceptors=[MeshInterceptor(self.verifier)],
+            interceptors=[*tracing.server_interceptors(), MeshInterceptor(self.verifier)],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
@@ -124,6 +124,7 @@ class MeshServer:
             await self._revocations.stop()
         for hook in self._stop_hooks:
             await hook()
+        tracing.shutdown()
         log.info("stopped")
 
     async def serve_until_signal(self) -> None:
@@ -148,6 +149,7 @@ def run_service(name: str, build: Callable[[Settings], Awaitable[MeshServer]]) -
         print(f"{name}: {exc}", file=sys.stderr)  # noqa: T201 - logging is not configured yet
         sys.exit(2)
     logs.configure(name, settings.log_level)
+    tracing.setup(name)
 
     async def main() -> None:
         server = await build(settings)
