@@ -1,7 +1,7 @@
 """Monitoring: what each service exports at /metrics (service label, database pool, the
 domain's counters), and deploy/prometheus + deploy/grafana checked against a running mesh:
 the files are well formed, every query parses as PromQL, and every metric a query names is
-exported by a service, the edge or the launcher."""
+exported by a service or the edge."""
 
 import asyncio
 import json
@@ -55,11 +55,9 @@ def value(samples: dict[str, list], name: str, **labels) -> float:
 
 
 def exported_names(mesh: Mesh) -> set[str]:
-    """Every series name the running mesh exports: the services, the edge and the launcher."""
+    """Every series name the running mesh exports: the services and the edge."""
     urls = [f"http://127.0.0.1:{mesh.ports[f'{service}_metrics']}/metrics" for service in mesh.services]
     urls.append(f"http://127.0.0.1:{mesh.ports['edge_admin']}/stats/prometheus")
-    if "launcher_metrics" in mesh.ports:  # TEMP
-        urls.append(f"http://127.0.0.1:{mesh.ports['launcher_metrics']}/metrics")
     return set().union(*(series_names(fetch(url)) for url in urls))
 
 
@@ -118,7 +116,9 @@ def test_the_ledger_counts_entries_it_creates_and_posts_but_not_replays(mesh, ht
     before = service_metrics(mesh, "ledger")
     request_id = str(uuid.uuid4())
     path = f"/api/companies/{company['id']}/journal-entries"
-    created = [http.post(path, headers=admin, json={"journal_entry": purchase_invoice(accounts), "request_id": request_id}) for _ in range(2)]
+    created = [
+        http.post(path, headers=admin, json={"journal_entry": purchase_invoice(accounts), "request_id": request_id}) for _ in range(2)
+    ]
     assert [r.status_code for r in created] == [200, 200]
     assert created[0].json()["id"] == created[1].json()["id"]
     posted = http.post(f"{path}/{created[0].json()['id']}/post", headers=admin, json={})
@@ -218,7 +218,13 @@ def test_alert_rules_are_well_formed_promql():
             promql_parser.parse_duration(rule["for"])
         assert metric_names(rule["expr"]), rule["alert"]  # parses, and selects something
     # What the operations section promises to alert on.
-    wanted = {"baraba_rpc_total", "baraba_rpc_duration_seconds_bucket", "up", "baraba_db_pool_in_use", "baraba_db_pool_waiting", "baraba_process_restarts_total"}
+    wanted = {
+        "baraba_rpc_total",
+        "baraba_rpc_duration_seconds_bucket",
+        "up",
+        "baraba_db_pool_in_use",
+        "baraba_db_pool_waiting",
+    }
     assert wanted <= set().union(*(metric_names(rule["expr"]) for rule in rules))
 
 
@@ -235,7 +241,9 @@ def dashboard_queries() -> list[str]:
             continue
         assert panel["type"] == "timeseries" and panel["title"] and panel["targets"], panel["title"]
         queries += [target["expr"] for target in panel["targets"]]
-    queries += [v["definition"].removeprefix("label_values(").split(",")[0] for v in dashboard["templating"]["list"] if v["type"] == "query"]
+    queries += [
+        v["definition"].removeprefix("label_values(").split(",")[0] for v in dashboard["templating"]["list"] if v["type"] == "query"
+    ]
     return queries
 
 

@@ -83,7 +83,11 @@ def test_one_request_across_two_services_is_one_trace(traced):
         request_id = reply.headers["x-request-id"]
 
     def the_trace(spans):
-        ledger = [s for service, s in spans if service == "ledger" and s.kind == trace_pb2.Span.SPAN_KIND_SERVER and attribute(s, "baraba.request_id") == request_id]
+        ledger = [
+            s
+            for service, s in spans
+            if service == "ledger" and s.kind == trace_pb2.Span.SPAN_KIND_SERVER and attribute(s, "baraba.request_id") == request_id
+        ]
         if not ledger:
             return None
         trace_id = ledger[0].trace_id
@@ -116,7 +120,11 @@ def test_tracing_is_off_without_an_endpoint(mesh, http, admin):
     lines = log_lines(mesh, "identity", reply.headers["x-request-id"])
     assert lines and all("trace_id" not in line for line in lines)
     # Not even imported: a process without an endpoint pays nothing for tracing.
-    probe = "import sys, services.kernel.tracing as t, services.kernel.server; assert not t.setup('x'); assert t.server_interceptors() == []; print(any(m.startswith('opentelemetry') for m in sys.modules))"
+    probe = (
+        "import sys, services.kernel.tracing as t, services.kernel.server\n"
+        "assert not t.setup('x') and t.server_interceptors() == [] and t.client_interceptors() == []\n"
+        "print(any(m.startswith('opentelemetry') for m in sys.modules))"
+    )
     env = {"PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -67,9 +67,14 @@ def parse(raw: str, field_name: str) -> VatNumber:
     except numbers.NotAVatNumber as exc:
         raise InvalidArgument.field(field_name, str(exc)) from None
 
-_ANSWERS = metrics.counter("baraba_vies_answers_total", "VIES checks answered, by where the answer came from", "source", ("remote", "cache", "stale"))
+
+_ANSWERS = metrics.counter(
+    "baraba_vies_answers_total", "VIES checks answered, by where the answer came from", "source", ("remote", "cache", "stale")
+)
 FROM_REMOTE, FROM_CACHE, STALE = (_ANSWERS.labels(source) for source in ("remote", "cache", "stale"))
-_CALLS = metrics.counter("baraba_vies_remote_calls_total", "Requests sent to VIES (one per check, retries included)", "outcome", ("answered", "unavailable"))
+_CALLS = metrics.counter(
+    "baraba_vies_remote_calls_total", "Requests sent to VIES (one per check, retries included)", "outcome", ("answered", "unavailable")
+)
 CALL_ANSWERED, CALL_UNAVAILABLE = _CALLS.labels("answered"), _CALLS.labels("unavailable")
 
 
