@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test drill gen lint format contract-baseline clean ocr browser frontend
+.PHONY: up test drill gen lint format contract-baseline k8s clean ocr browser frontend
 
 # The venv is rebuilt when pyproject.toml changes. The .pth file puts the repository root
 # (services.*) and gen/ (generated baraba.*) on the venv's import path.
@@ -39,6 +39,10 @@ format: $(STAMP)
 ## contract-baseline: accept the current contracts as the released ones (after review!)
 contract-baseline: $(STAMP)
 	$(BIN)/buf build --exclude-source-info -o proto/baseline.binpb
+
+## k8s: rewrite deploy/k8s/base (Kubernetes manifests and the edge's config) from the registry
+k8s: $(STAMP)
+	$(BIN)/python -m services.mesh.kubernetes
 
 ## up: the whole mesh on this machine (embedded PostgreSQL unless BARABA_DATABASE_URL is set)
 up: $(STAMP) ocr frontend

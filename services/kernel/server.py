@@ -43,6 +43,7 @@ GRACE_SECONDS = 5.0
 DEVELOPMENT_MESH_SECRET = "development-only-mesh-secret-never-in-production"
 DRAIN_SECONDS = 1.5
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+LIVENESS = "liveness"  # the health service name of the liveness probe
 
 
 class MeshServer:
@@ -96,6 +97,9 @@ class MeshServer:
         for service, _ in self._services:
             await self._health.set(service.full_name, health_pb2.HealthCheckResponse.SERVING)
         await self._health.set("", health_pb2.HealthCheckResponse.SERVING)
+        # "liveness" answers SERVING while the process runs, whatever its database does: the
+        # probe that restarts a stuck process (Kubernetes) must not restart a waiting one.
+        await self._health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
         self._watch = db.DatabaseWatch(list(db.ENGINES), self._database_reachable)
         self._watch_task = asyncio.create_task(self._watch.run()) if db.ENGINES else None
         if self.settings.metrics_port:

@@ -164,7 +164,7 @@ def test_company_access_check_and_claim_for_services(identity_as_service, http, 
 def test_prometheus_metrics_count_rpcs_by_code(mesh, http):
     http.post("/api/auth/login", json={"username": ADMIN, "password": "wrong-for-metrics"})
     metrics = httpx.get(f"http://127.0.0.1:{mesh.ports['identity_metrics']}/metrics").text
-    assert 'baraba_rpc_total{code="UNAUTHENTICATED",method="/baraba.identity.v1.AuthService/Login"}' in metrics
-    assert 'baraba_rpc_duration_seconds_count{method="/baraba.identity.v1.AuthService/Login"}' in metrics
+    assert 'baraba_rpc_total{code="UNAUTHENTICATED",method="/baraba.identity.v1.AuthService/Login",service="identity"}' in metrics
+    assert 'baraba_rpc_duration_seconds_count{method="/baraba.identity.v1.AuthService/Login",service="identity"}' in metrics
     edge_stats = httpx.get(f"http://127.0.0.1:{mesh.ports['edge_admin']}/stats/prometheus").text
     assert "envoy_cluster_upstream_rq_total" in edge_stats

@@ -1,5 +1,6 @@
-"""docker-compose.yml runs the same mesh as the launcher: every service, health-checked, behind
-the edge, with no secret defaulted. (No container engine runs here; this keeps the file honest.)"""
+"""docker-compose.yml runs the same mesh as the launcher: every service, health-checked and
+replicated, behind the edge, with no secret defaulted. (No container engine runs here; this
+keeps the file honest.)"""
 
 from pathlib import Path
 
@@ -37,3 +38,12 @@ def test_secrets_have_no_defaults():
         assert f"${{{secret}:?" in text
         assert f"${{{secret}:-" not in text
     assert COMPOSE["services"]["identity"]["environment"]["BARABA_ENV"] == "${BARABA_ENV:-production}"
+
+
+def test_every_service_runs_in_replicas_behind_one_edge():
+    services = COMPOSE["services"]
+    for name in [*SERVICES, "reflection"]:
+        assert services[name]["deploy"]["replicas"] == "${BARABA_REPLICAS:-2}", name
+        assert "container_name" not in services[name] and "ports" not in services[name], name
+    assert services["edge"]["deploy"]["replicas"] == 1
+    assert services["edge"]["ports"] == ["5000:5000"]
