@@ -81,7 +81,8 @@ def rendered(tmp_path_factory) -> list[dict]:
     tree = tmp_path_factory.mktemp("k8s") / "k8s"
     shutil.copytree(K8S, tree)
     (tree / "overlays" / "example" / "secrets.env").write_text(
-        "BARABA_ADMIN_PASSWORD=admin-password-for-render\nBARABA_IDENTITY_KEY_PASSPHRASE=passphrase-for-render\nBARABA_SEALING_KEY=sealing-key-for-render\n"
+        "BARABA_ADMIN_PASSWORD=admin-password-for-render\nBARABA_IDENTITY_KEY_PASSPHRASE=passphrase-for-render\n"
+        "BARABA_SEALING_KEY=sealing-key-for-render\nBARABA_MESH_SECRET=mesh-secret-for-render-0123456789abcdef\n"
     )
     kubectl = Path(sys.executable).parent / "kubectl"
     result = subprocess.run([str(kubectl), "kustomize", str(tree / "overlays" / "example")], capture_output=True, text=True, timeout=60)
@@ -174,11 +175,13 @@ def test_secrets_come_from_secrets_and_name_every_key_a_service_needs(rendered):
             if ref := var.get("valueFrom", {}).get("secretKeyRef"):
                 needed.setdefault(ref["name"], set()).add(ref["key"])
                 assert var["name"] == ref["key"] or ref["key"] == "uri"
-    assert (
-        needed.pop(generated["metadata"]["name"])
-        == set(generated["data"])
-        == {"BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE", "BARABA_SEALING_KEY"}
-    )
+    example = (K8S / "overlays" / "example" / "secrets.env.example").read_text()
+    listed = {line.split("=")[0] for line in example.splitlines() if line and not line.startswith("#")}
+    wanted = {"BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE", "BARABA_SEALING_KEY", "BARABA_MESH_SECRET"}
+    assert needed.pop(generated["metadata"]["name"]) == set(generated["data"]) == listed == wanted
+    for name in SERVICES:  # every service signs and checks the mesh's service credential
+        env = {var["name"] for var in of_kind(rendered, "Deployment")[name]["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert "BARABA_MESH_SECRET" in env, name
     # The rest are the database Secrets CloudNativePG creates for each Cluster ("<cluster>-app").
     assert needed == {f"{cluster}-app": {"uri"} for cluster in of_kind(rendered, "Cluster")}
     # No value is written in the manifests themselves.

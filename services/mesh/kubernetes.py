@@ -49,7 +49,9 @@ CALLS = {
 }
 # Services that call out of the cluster over HTTPS, and why.
 EXTERNAL = {"vies": "the European Commission's VIES service", "scanner": "Azure Document Intelligence, for companies that use it"}
-# The secrets each service reads from the Secret "baraba-secrets" (created by the overlay).
+# The secrets each service reads from the Secret "baraba-secrets" (created by the overlay):
+# every one signs and checks the mesh's service credential, and some have their own.
+MESH_SECRETS = ["BARABA_MESH_SECRET"]
 SECRETS = {
     "identity": ["BARABA_ADMIN_PASSWORD", "BARABA_IDENTITY_KEY_PASSPHRASE"],
     "scanner": ["BARABA_SEALING_KEY"],
@@ -150,7 +152,8 @@ def service_deployment(name: str) -> dict:
             "valueFrom": {"secretKeyRef": {"name": f"{database_cluster(name)}-app", "key": "uri"}},
         },
     ]
-    env += [{"name": key, "valueFrom": {"secretKeyRef": {"name": "baraba-secrets", "key": key}}} for key in SECRETS.get(name, [])]
+    keys = [*MESH_SECRETS, *SECRETS.get(name, [])]
+    env += [{"name": key, "valueFrom": {"secretKeyRef": {"name": "baraba-secrets", "key": key}}} for key in keys]
     container = {
         "command": ["python", "-m", f"services.{name}.server"],
         "ports": [{"name": "grpc", "containerPort": port}, {"name": "metrics", "containerPort": port + 4000}],
