@@ -295,3 +295,27 @@ def test_the_edge_config_is_envoys_and_reaches_every_pod(rendered, tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_prometheus_finds_every_pods_metrics_and_may_scrape_them(rendered):
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus-kubernetes.yml").read_text())
+    assert all((ROOT / "deploy" / "prometheus" / rule_file).is_file() for rule_file in config["rule_files"])
+    (job,) = config["scrape_configs"]
+    (discovery,) = job["kubernetes_sd_configs"]
+    namespace = of_kind(rendered, "Namespace")
+    assert discovery["role"] == "pod" and discovery["namespaces"]["names"] == list(namespace)
+    keep = [r for r in job["relabel_configs"] if r.get("action") == "keep"]
+    assert keep == [{"source_labels": ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], "regex": "true", "action": "keep"}]
+    policies = of_kind(rendered, "NetworkPolicy")
+    for name in [*SERVICES, "edge"]:
+        template = of_kind(rendered, "Deployment")[name]["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        ports = {p["name"]: p["containerPort"] for p in template["spec"]["containers"][0]["ports"]}
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert int(annotations["prometheus.io/port"]) == ports["metrics"]
+        assert annotations["prometheus.io/path"] == ("/stats/prometheus" if name == "edge" else "/metrics")
+        monitoring = {
+            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}],
+            "ports": [{"protocol": "TCP", "port": ports["metrics"]}],
+        }
+        assert monitoring in policies[name]["spec"]["ingress"], name

@@ -77,6 +77,10 @@ class MeshServer:
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.keepalive_permit_without_calls", 1),
                 ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+                # Clients reconnect every few minutes and so look the replicas up again: new
+                # pods behind a headless Service get their share. A VAT stream may finish.
+                ("grpc.max_connection_age_ms", 300_000),
+                ("grpc.max_connection_age_grace_ms", 600_000),
             ],
         )
         self._health = health.aio.HealthServicer()
