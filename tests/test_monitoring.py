@@ -155,7 +155,10 @@ async def test_the_pool_gauge_counts_requests_waiting_for_a_connection(database_
         async with engine.connect() as held:
             await held.exec_driver_sql("SELECT 1")
             waiter = asyncio.create_task(_one_query(engine))
-            await asyncio.sleep(0.2)
+            for _ in range(50):  # until the second checkout blocks on the empty pool
+                if metrics.pool_waiting(engine.sync_engine.pool):
+                    break
+                await asyncio.sleep(0.05)
             exported = {s.name: s.value for family in metrics.registry("test").collect() for s in family.samples}
             assert exported["baraba_db_pool_in_use"] >= 1  # this engine's one connection, plus any other engine's
             assert exported["baraba_db_pool_waiting"] == 1
