@@ -169,7 +169,7 @@ def test_every_service_runs_replicated_probed_bounded_and_budgeted(rendered):
 def test_secrets_come_from_secrets_and_name_every_key_a_service_needs(rendered):
     secrets = of_kind(rendered, "Secret")
     (generated,) = [s for name, s in secrets.items() if name.startswith("baraba-secrets-")]
-    needed = {}
+    needed: dict[str, set[str]] = {}
     for deployment in of_kind(rendered, "Deployment").values():
         for var in deployment["spec"]["template"]["spec"]["containers"][0].get("env", []):
             if ref := var.get("valueFrom", {}).get("secretKeyRef"):
@@ -285,8 +285,20 @@ def test_the_edge_config_is_envoys_and_reaches_every_pod(rendered, tmp_path):
         v for v in of_kind(rendered, "Deployment")["edge"]["spec"]["template"]["spec"]["volumes"] if v["name"] == "config"
     ]
     assert deployment_volume["configMap"]["name"] == config_map["metadata"]["name"]
+    # The pod adds the routes of the app its image carries (here: a small built app) before the 404.
+    init = of_kind(rendered, "Deployment")["edge"]["spec"]["template"]["spec"]["initContainers"][0]
+    assert init["command"][:4] == ["python", "-m", "services.mesh.kubernetes", "--edge-with-app"]
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>Baraba</title>")
+    (dist / "assets" / "app-1234.js").write_text("console.log('baraba')")
+    with_app = kubernetes.with_app(json.loads(config_map["data"]["envoy.json"]), dist)
+    routes = kubernetes._edge_routes(with_app)
+    assert routes[-1] == {"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}}
+    files = [r["direct_response"]["body"]["filename"] for r in routes if kubernetes._is_app_file(r)]
+    assert files == [str(dist / "assets" / "app-1234.js"), str(dist / "index.html"), str(dist / "index.html")]
     # Envoy itself accepts it (with the descriptor where this checkout has it).
-    text = config_map["data"]["envoy.json"].replace("/app/gen/baraba.binpb", str(ROOT / "gen" / "baraba.binpb"))
+    text = json.dumps(with_app).replace("/app/gen/baraba.binpb", str(ROOT / "gen" / "baraba.binpb"))
     (tmp_path / "envoy.json").write_text(text)
     result = subprocess.run(
         [envoy_binary(), "--mode", "validate", "-c", str(tmp_path / "envoy.json"), "--use-dynamic-base-id", "--log-level", "error"],

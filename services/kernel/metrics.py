@@ -11,9 +11,12 @@ Every series carries the `service` label, added at scrape time rather than on ea
 so the hot path only increments a counter it already holds.
 """
 
+from typing import cast
+
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, disable_created_metrics, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy import QueuePool
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 # The *_created timestamp series double what Prometheus stores and nothing here reads them.
@@ -51,7 +54,7 @@ class _PoolCollector(Collector):
         self.engines: list[AsyncEngine] = []
 
     def collect(self):
-        pools = [engine.sync_engine.pool for engine in self.engines]
+        pools = [cast(QueuePool, engine.sync_engine.pool) for engine in self.engines]  # create_engine's fixed pools
         yield GaugeMetricFamily("baraba_db_pool_size", "Connections the database pool may hold", sum(p.size() for p in pools))
         yield GaugeMetricFamily("baraba_db_pool_in_use", "Database connections checked out by requests", sum(p.checkedout() for p in pools))
         yield GaugeMetricFamily("baraba_db_pool_waiting", "Requests waiting for a database connection", sum(pool_waiting(p) for p in pools))

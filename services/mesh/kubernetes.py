@@ -3,6 +3,7 @@ so a service added to the mesh gets its Deployment, Services, probes, budget and
 without anyone writing them by hand.
 
     python -m services.mesh.kubernetes     # (make k8s) rewrites deploy/k8s/base
+    python -m services.mesh.kubernetes --edge-with-app IN.json OUT.json   # in the edge's pod
 
 What it writes, per service: a Deployment (2 replicas, native gRPC probes, requests and
 limits, no root, read-only file system), a ClusterIP Service and a headless one (clients and
@@ -11,7 +12,8 @@ CloudNativePG Cluster for its database (the operator creates the Secret "<servic
 whose `uri` the service reads) and NetworkPolicies: everything is denied unless listed, the
 edge alone is reachable from outside, and each service reaches only its database, the services
 it calls and DNS. The edge runs Envoy with the config rendered by services/mesh/edge.py for
-these addresses (a ConfigMap); ledger, identity and the edge scale with CPU.
+these addresses (a ConfigMap; the pod adds the routes of the browser app its image carries);
+ledger, identity and the edge scale with CPU.
 """
 
 import json
@@ -19,12 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
-from services.kernel.registry import DEFAULT_PORTS
+from services.kernel.registry import DEFAULT_PORTS, SERVICES
 from services.kernel.server import LIVENESS
-from services.mesh import edge
-from services.mesh.launcher import SERVICES
+from services.mesh import edge, frontend
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "deploy" / "k8s" / "base"
@@ -185,16 +184,32 @@ def reflection_deployment() -> dict:
 
 def edge_deployment() -> dict:
     container = {
-        "command": ["envoy", "-c", "/etc/envoy/envoy.json", "--log-level", "warn"],
+        "command": ["envoy", "-c", "/run/envoy/envoy.json", "--log-level", "warn"],
         "ports": [{"name": "http", "containerPort": EDGE_PORT}, {"name": "metrics", "containerPort": EDGE_METRICS_PORT}],
         "resources": RESOURCES["edge"],
-        "volumeMounts": [{"name": "config", "mountPath": "/etc/envoy", "readOnly": True}],
+        "volumeMounts": [{"name": "rendered", "mountPath": "/run/envoy", "readOnly": True}],
         # /health answers 200 while every service has a healthy replica.
         "readinessProbe": {"httpGet": {"path": "/health", "port": EDGE_PORT}, "periodSeconds": 2, "failureThreshold": 2},
         "livenessProbe": {"tcpSocket": {"port": EDGE_PORT}, "periodSeconds": 10, "failureThreshold": 3},
     }
-    volumes = [{"name": "config", "configMap": {"name": "edge-config"}}]
-    return _deployment("edge", "edge", container, volumes, _scrape(EDGE_METRICS_PORT, "/stats/prometheus"))
+    volumes = [{"name": "config", "configMap": {"name": "edge-config"}}, {"name": "rendered", "emptyDir": {}}]
+    deployment = _deployment("edge", "edge", container, volumes, _scrape(EDGE_METRICS_PORT, "/stats/prometheus"))
+    # The ConfigMap's config plus a route per file of the browser app this image carries.
+    _, security = _security()
+    deployment["spec"]["template"]["spec"]["initContainers"] = [
+        {
+            "name": "app-routes",
+            "image": IMAGE,
+            "command": ["python", "-m", "services.mesh.kubernetes", "--edge-with-app", "/etc/envoy/envoy.json", "/run/envoy/envoy.json"],
+            "securityContext": security,
+            "resources": RESOURCES["reflection"],
+            "volumeMounts": [
+                {"name": "config", "mountPath": "/etc/envoy", "readOnly": True},
+                {"name": "rendered", "mountPath": "/run/envoy"},
+            ],
+        }
+    ]
+    return deployment
 
 
 def services_of(name: str, port: int, port_name: str) -> list[dict]:
@@ -318,7 +333,7 @@ def network_policies() -> list[dict]:
     for name in SERVICES:
         port = DEFAULT_PORTS[name]
         ingress = [{"from": [_pods(peer) for peer in ["edge", *callers[name]]], "ports": _tcp(port)}, scrape(port + 4000)]
-        egress = [{"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": database_cluster(name)}}}], "ports": _tcp(5432)}]
+        egress: list[dict] = [{"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": database_cluster(name)}}}], "ports": _tcp(5432)}]
         egress += [{"to": [_pods(callee)], "ports": _tcp(DEFAULT_PORTS[callee])} for callee in CALLS[name]]
         egress += [DNS, TRACES]
         if name in EXTERNAL:
@@ -352,12 +367,32 @@ def network_policies() -> list[dict]:
 # --- the edge's config ----------------------------------------------------------------------------
 
 
+def _edge_routes(config: dict) -> list[dict]:
+    (listener,) = [listener for listener in config["static_resources"]["listeners"] if listener["name"] == "edge"]
+    (virtual_host,) = listener["filter_chains"][0]["filters"][0]["typed_config"]["route_config"]["virtual_hosts"]
+    return virtual_host["routes"]
+
+
+def _is_app_file(route: dict) -> bool:
+    return "filename" in route.get("direct_response", {}).get("body", {})
+
+
+def with_app(config: dict, dist: Path = frontend.DIST) -> dict:
+    """The edge's config with the routes of the browser app built in `dist` (the image's own
+    files, whose names change with every build) before the final 404."""
+    routes = _edge_routes(config)
+    routes[-1:-1] = frontend.routes(dist)
+    return config
+
+
 def edge_config() -> dict:
     """Envoy's config for the cluster: edge.render's, with the services at their headless
     addresses, listening on every interface, the descriptor where the image has it, and a
     second listener that serves only the admin's /stats/prometheus (the admin interface itself
     stays on loopback: it can stop Envoy)."""
-    addrs = {"edge": f"0.0.0.0:{EDGE_PORT}", **{name: address(name) for name in [*SERVICES, "reflection"]}}
+    addrs: dict[str, str | list[str]] = {"edge": f"0.0.0.0:{EDGE_PORT}", **{name: address(name) for name in [*SERVICES, "reflection"]}}
+    import yaml  # a development tool's dependency; the image runs with_app only
+
     with tempfile.TemporaryDirectory() as scratch:
         config = yaml.safe_load(edge.render(Path(scratch) / "envoy.yaml", addrs, EDGE_ADMIN_PORT).read_text())
     descriptor = f"{APP_ROOT}/{edge.DESCRIPTOR.relative_to(ROOT)}"
@@ -367,6 +402,9 @@ def edge_config() -> dict:
                 for http_filter in network_filter["typed_config"].get("http_filters", []):
                     if "proto_descriptor" in http_filter["typed_config"]:
                         http_filter["typed_config"]["proto_descriptor"] = descriptor
+    # The app's files are the image's: added in the pod (with_app), not fixed here.
+    routes = _edge_routes(config)
+    routes[:] = [route for route in routes if not _is_app_file(route)]
     config["static_resources"]["listeners"].append(_metrics_listener())
     config["static_resources"]["clusters"].append(
         {
@@ -455,6 +493,8 @@ HEADER = "# Written by `make k8s` (services/mesh/kubernetes.py) from the mesh's 
 
 
 def render(base: Path = BASE) -> list[Path]:
+    import yaml
+
     base.mkdir(parents=True, exist_ok=True)
     written = []
     for file_name, docs in documents().items():
@@ -477,6 +517,9 @@ def render(base: Path = BASE) -> list[Path]:
     return [*written, path]
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1:2] == ["--edge-with-app"]:
+    source, target = Path(sys.argv[2]), Path(sys.argv[3])
+    target.write_text(json.dumps(with_app(json.loads(source.read_text()))))
+elif __name__ == "__main__":
     for written in render(Path(sys.argv[1]) if len(sys.argv) > 1 else BASE):
         print(written.relative_to(ROOT) if written.is_relative_to(ROOT) else written)  # noqa: T201 - command-line tool

@@ -170,6 +170,8 @@ class Mesh:
         self._supervisor.start()
 
     def _add(self, child: Child) -> None:
+        # Exported at 0 from the start: an alert on increase() sees the first restart too.
+        self.restarts.labels(child.name)
         with self._lock:
             self._children[child.name] = child
             self._spawn(child)
