@@ -18,6 +18,8 @@ from opentelemetry.proto.trace.v1 import trace_pb2
 from services.mesh.launcher import scratch_mesh
 from tests.conftest import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login, service_log
 
+CLAIM = "/baraba.identity.v1.CompanyAccessService/ClaimCompany"
+
 
 class OtlpReceiver(trace_service_pb2_grpc.TraceServiceServicer):
     """What an OpenTelemetry collector does with traces, reduced to keeping them: the OTLP/gRPC
@@ -92,7 +94,10 @@ def test_one_request_across_two_services_is_one_trace(traced):
             return None
         trace_id = ledger[0].trace_id
         same = [(service, s) for service, s in spans if s.trace_id == trace_id]
-        if not any(service == "identity" and s.kind == trace_pb2.Span.SPAN_KIND_SERVER for service, s in same):
+        # Spans come in batches from each process: wait for identity's side of the grant and the
+        # ledger's call to it.
+        names = {(service, s.kind, s.name) for service, s in same}
+        if not {("identity", trace_pb2.Span.SPAN_KIND_SERVER, CLAIM), ("ledger", trace_pb2.Span.SPAN_KIND_CLIENT, CLAIM)} <= names:
             return None
         return trace_id, same
 
@@ -100,11 +105,11 @@ def test_one_request_across_two_services_is_one_trace(traced):
     by_kind = {(service, s.kind, s.name) for service, s in spans}
     assert ("ledger", trace_pb2.Span.SPAN_KIND_SERVER, "/baraba.ledger.v1.CompanyService/CreateCompany") in by_kind
     client_calls = {s.span_id: s for service, s in spans if service == "ledger" and s.kind == trace_pb2.Span.SPAN_KIND_CLIENT}
-    claim = [s for service, s in spans if service == "identity" and s.name == "/baraba.identity.v1.CompanyAccessService/ClaimCompany"]
+    claim = [s for service, s in spans if service == "identity" and s.name == CLAIM]
     assert len(claim) == 1 and attribute(claim[0], "baraba.request_id") == request_id
     # identity's span is the child of the ledger's outgoing call, itself a child of the ledger's RPC.
     call = client_calls[claim[0].parent_span_id]
-    assert call.name == "/baraba.identity.v1.CompanyAccessService/ClaimCompany"
+    assert call.name == CLAIM
     served = next(s for service, s in spans if service == "ledger" and s.kind == trace_pb2.Span.SPAN_KIND_SERVER)
     assert call.parent_span_id == served.span_id
 
