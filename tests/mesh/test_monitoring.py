@@ -18,10 +18,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from services.kernel import db, metrics
 from services.kernel.settings import database_on
 from services.mesh.launcher import Mesh, drop_databases
-from tests.test_ledger_edge import accounts_by_code, create_company, purchase_invoice
-from tests.test_vies_grpc import new_bg_number
+from tests.support.ledger import accounts_by_code, create_company, purchase_invoice
+from tests.support.vies import new_bg_number
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROMETHEUS = ROOT / "deploy" / "prometheus"
 DASHBOARD = ROOT / "deploy" / "grafana" / "baraba-mesh.json"
 # Series Prometheus makes itself rather than scraping.

@@ -23,7 +23,7 @@ from services.mesh import kubernetes
 from services.mesh.edge import envoy_binary
 from services.mesh.launcher import SERVICES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.33.0"  # the oldest release the manifests are meant for
 # The fields of postgresql.cnpg.io/v1 Cluster the manifests use, as CloudNativePG defines them.

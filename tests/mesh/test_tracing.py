@@ -16,7 +16,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_serv
 from opentelemetry.proto.trace.v1 import trace_pb2
 
 from services.mesh.launcher import scratch_mesh
-from tests.conftest import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login, service_log
+from tests.support.api import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login, service_log
 
 CLAIM = "/baraba.identity.v1.CompanyAccessService/ClaimCompany"
 
