@@ -294,7 +294,7 @@ def test_the_edge_config_is_envoys_and_reaches_every_pod(rendered, tmp_path):
     (dist / "assets" / "app-1234.js").write_text("console.log('baraba')")
     with_app = kubernetes.with_app(json.loads(config_map["data"]["envoy.json"]), dist)
     routes = kubernetes._edge_routes(with_app)
-    assert routes[-1] == {"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}}
+    assert (routes[-1]["match"], routes[-1]["direct_response"]["status"]) == ({"prefix": "/"}, 404)
     files = [r["direct_response"]["body"]["filename"] for r in routes if kubernetes._is_app_file(r)]
     assert files == [str(dist / "assets" / "app-1234.js"), str(dist / "index.html"), str(dist / "index.html")]
     # Envoy itself accepts it (with the descriptor where this checkout has it).
