@@ -26,7 +26,7 @@ SERVICES_IN_ORDER = [
     Process("vies", 5003, "services.vies.server"),
     # Longer than the 15 s default: OCR of a large upload, and a big month's VAT return.
     Process("scanner", 5001, "services.scanner.server", route_timeout="120s"),
-    Process("vat", 5004, "services.vat.server", route_timeout="120s"),
+    Process("vat", 5004, "services.vat.server", route_timeout="300s"),  # a big month: a million entries
 ]
 REFLECTION = Process("reflection", 5009, "services.mesh.reflection")
 

@@ -37,7 +37,7 @@ from services.vat.versions import _kept
 
 SPOOL_BYTES = 1024 * 1024  # a ledger larger than this goes to a temporary file on disk
 CHUNK = 1024 * 1024  # bytes per stored chunk
-STREAM_TIMEOUT = 600.0  # seconds for reading a month from ledger
+STREAM_TIMEOUT = 300.0  # seconds for reading a month from ledger (the edge allows vat 300 s)
 COPY_COLUMNS = ("return_id", "name", "seq", "data")
 RETURNS = VatReturn.__table__
 FILES = VatReturnFile.__table__
