@@ -13,12 +13,20 @@ from tests.support.ledger import create_company
 ROUTES = company_routes()
 
 
+# Every permission a company's data needs; not manage_users, so the suite's administrator stays
+# the only one who manages users (tests rely on that).
+EVERY_COMPANY_PERMISSION = {"manage_companies": True, "post_entries": True, "vat_returns": True, "scanning": True, "view_reports": True}
+
+
 @pytest.fixture(scope="module")
-def outsider(http, admin, groups) -> tuple[dict, str]:
-    """An administrator (every permission) whose only grant is a company of their own:
-    headers and that company's id. Only the grant tells them apart from the company's users."""
+def outsider(http, admin) -> tuple[dict, str]:
+    """A user who may do everything to a company's data but whose only grant is a company of
+    their own: headers and that company's id. Only the grant tells them apart from the
+    company's users."""
+    group = http.post("/api/user-groups", headers=admin, json={"name": f"g{uuid.uuid4().hex[:6]}", "permissions": EVERY_COMPANY_PERMISSION})
+    assert group.status_code == 200, group.text
     name = f"u{uuid.uuid4().hex[:10]}"
-    user = {"username": name, "email": f"{name}@firma.bg", "password": "user-password-1", "group_id": groups["administrators"]}
+    user = {"username": name, "email": f"{name}@firma.bg", "password": "user-password-1", "group_id": group.json()["id"]}
     created = http.post("/api/users", headers=admin, json={**user, "is_active": True})
     assert created.status_code == 200, created.text
     own = create_company(http, admin, name="Собствена ЕООД")
