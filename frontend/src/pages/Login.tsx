@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../api/http";
 import { useAuth } from "../auth";
@@ -15,6 +15,12 @@ export function Login() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const { failure, busy, run, setFailure } = useCall();
+
+  // While the person types, fetch the screen most sign-ins open, so it does not wait for it.
+  useEffect(() => {
+    const timer = setTimeout(() => void import("./JournalList").catch(() => undefined), 300);
+    return () => clearTimeout(timer);
+  }, []);
 
   if (me) return <Navigate to={next} replace />;
 
