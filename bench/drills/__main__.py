@@ -20,15 +20,17 @@ def show(title: str, figures: dict, started: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("drills", nargs="*", default=ALL, choices=ALL)
+    parser.add_argument("drills", nargs="*", help=f"some of {', '.join(ALL)} (all four when none is named)")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10, help="load before and after each fault")
     args = parser.parse_args()
+    if unknown := set(args.drills) - set(ALL):
+        parser.error(f"no such drill: {', '.join(sorted(unknown))}")
     two = {"identity": 2, "ledger": 2, "vies": 2}
-    for name in args.drills:
+    for name in args.drills or ALL:
         started = time.monotonic()
         if name == "kill":
-            with drill_mesh(["identity", "ledger"], two) as mesh:
+            with drill_mesh(["identity", "ledger"], two, private_postgres=True) as mesh:
                 show(
                     "1. SIGKILL of one ledger replica under load",
                     asyncio.run(kill_drill(mesh, args.clients, args.seconds, args.seconds)),
@@ -36,7 +38,9 @@ def main() -> None:
                 )
         elif name == "rolling":
             with drill_mesh(
-                ["identity", "ledger", "vies", "scanner", "vat"], dict.fromkeys(["identity", "ledger", "vies", "scanner", "vat"], 2)
+                ["identity", "ledger", "vies", "scanner", "vat"],
+                dict.fromkeys(["identity", "ledger", "vies", "scanner", "vat"], 2),
+                private_postgres=True,
             ) as mesh:
                 show(
                     "2. rolling restart of every service under load",
@@ -54,7 +58,7 @@ def main() -> None:
             standin = StandIn(port=free_port()).start()
             env = {"BARABA_VIES_URL": standin.url, "BARABA_VIES_TIMEOUT": "3", "BARABA_VIES_CACHE_TTL": "2"}
             try:
-                with drill_mesh(["identity", "ledger", "vies"], {"vies": 2}, env) as mesh:
+                with drill_mesh(["identity", "ledger", "vies"], {"vies": 2}, env, private_postgres=True) as mesh:
                     show("4. VIES down, then slow, under load", asyncio.run(vies_drill(mesh, standin, args.clients, args.seconds)), started)
             finally:
                 standin.stop()

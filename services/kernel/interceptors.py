@@ -25,10 +25,10 @@ from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from grpc_status import rpc_status
 
-from services.kernel import clients, db, metrics, tracing, validation
+from services.kernel import clients, db, metrics, peers, tracing, validation
 from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
 from services.kernel.companies import require_company_access
-from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
+from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated
 from services.kernel.logs import request_id_var, rpc_var
 
 log = logging.getLogger("rpc")
@@ -202,10 +202,8 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
             raise exc
         if (database_down := db.outage(exc)) is not None:
             exc = database_down
-        elif isinstance(exc, grpc.aio.AioRpcError) and exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-            exc = Unavailable(
-                f"a service this request needs is unavailable ({exc.code().name}); retry the request", reason="PEER_UNAVAILABLE"
-            )
+        elif isinstance(exc, grpc.aio.AioRpcError):  # a call to another service no caller mapped
+            exc = peers.peer_error("peer", exc, "retry the request")
         if isinstance(exc, ServiceError):
             self._done(exc.code, started, error=exc.message)
             status = exc.to_status()

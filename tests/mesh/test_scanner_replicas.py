@@ -6,15 +6,18 @@ import time
 import httpx
 import pytest
 
-from services.mesh.launcher import scratch_mesh
+from services.mesh.launcher import free_port, scratch_mesh
+from services.mesh.postgres import EmbeddedPostgres
 from tests.support.api import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
 from tests.support.scanner_invoices import ALFA, render_image, render_pdf, sample_invoices
 
 
 @pytest.fixture(scope="module")
-def two_scanners(database_server, tmp_path_factory):
+def two_scanners(tmp_path_factory):
+    # A PostgreSQL of its own: replicas hold more connections than a busy shared server may have left.
     workdir = tmp_path_factory.mktemp("scanner-replicas")
-    with scratch_mesh(database_server, workdir, ["identity", "ledger", "scanner"], MESH_ENV, replicas={"scanner": 2}) as mesh:
+    pg = EmbeddedPostgres(workdir / "pgdata", port=free_port())
+    with scratch_mesh(None, workdir, ["identity", "ledger", "scanner"], MESH_ENV, replicas={"scanner": 2}, postgres=pg) as mesh:
         yield mesh
 
 
