@@ -15,7 +15,7 @@ from services.mesh.launcher import Mesh, free_port, scratch_mesh
 from services.mesh.postgres import EmbeddedPostgres
 from services.vies import numbers
 
-RECOVERY_LIMIT = 5.0
+ROUTE_DEADLINE = 15.0  # the edge's timeout for these routes
 
 
 @contextlib.contextmanager
@@ -131,15 +131,15 @@ async def postgres_drill(mesh: Mesh, clients: int = 32, before: float = 5, down:
     # Recovered: from this moment on every request succeeds.
     failing_after = [a.at + a.seconds for a in after_return if a.status != 200]
     recovered_at = max(failing_after, default=marks["up"])
-    deadline_s = 15.0
     return {
         "before": Load.summary(load.between(marks["start"], marks["fault"])),
         "while down": Load.summary(during),
         "after return": Load.summary(after_return),
         "500s or other non-503 errors while down": sum(1 for a in during if a.status not in (200, 503)),
-        "past the deadline": sum(1 for a in load.answers if a.seconds > deadline_s or a.status == -1),
+        "past the deadline": sum(1 for a in load.answers if a.seconds > ROUTE_DEADLINE or a.status == -1),
         "recovered s after return": round(recovered_at - marks["up"], 1),
         "failures after recovery": sum(1 for a in load.answers if a.at > recovered_at and a.status != 200),
+        "successes after recovery": sum(1 for a in load.answers if a.at > recovered_at and a.status == 200),
         "non-503 failures": [(a.kind, a.status, a.body[:160]) for a in load.failures() if a.status != 503][:5],
         **await reconcile(mesh, load),
     }
@@ -215,6 +215,7 @@ async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, v
         "VIES answers while broken: 503": sum(1 for a in faulty if a.status == 503),
         "VIES answers while broken: other": sum(1 for a in faulty if a.status not in (200, 503)),
         "VIES answers later than the timeout + 1 s": sum(1 for a in faulty if a.seconds > vies_timeout + 1),
+        "VIES answers past the route's deadline or none": sum(1 for a in faulty if a.seconds > ROUTE_DEADLINE or a.status <= 0),
         "everything else": Load.summary(load.between(marks["start"], marks["end"], others)),
         "everything else failed": len(load.failures(load.between(marks["start"], marks["end"], others))),
         **await reconcile(mesh, load),

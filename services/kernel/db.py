@@ -89,6 +89,7 @@ def outage(exc: BaseException) -> Unavailable | None:
         seen += 1
     else:
         return None
+    DatabaseWatch.suspected = True
     return Unavailable("the database cannot be reached right now; retry the request", reason="DATABASE_UNAVAILABLE")
 
 
@@ -105,24 +106,26 @@ def _raised_by_driver(exc: BaseException) -> bool:
 
 
 class DatabaseWatch:
-    """Asks each database of this process `SELECT 1` once a second on a connection of its
-    own (never from the pool, which may be busy serving), and reports the result to
-    `on_change(ok)`. When a database comes back, the pool is emptied so that no request
-    meets a connection the old server closed."""
+    """Whether this process's databases answer, told to `on_change(ok)`. It costs nothing while
+    all is well: only once a request met an outage (`outage` raises the suspicion) does it ask
+    each database `SELECT 1` through its pool, once a second, until every one answers again.
+    Then the pools are emptied, so that no request meets a connection the old server closed."""
 
     INTERVAL = 1.0
+    suspected = False  # set by outage(); one watch per process
 
     def __init__(self, engines: list[AsyncEngine], on_change):
         self.engines = engines
         self.on_change = on_change
-        self._connections: dict[int, asyncpg.Connection] = {}
         self._ok = True
 
     async def run(self) -> None:
         while True:
             await asyncio.sleep(self.INTERVAL)
-            results = await asyncio.gather(*(self._answers(i, e) for i, e in enumerate(self.engines)))
-            ok = all(results)
+            if self._ok and not DatabaseWatch.suspected:
+                continue
+            DatabaseWatch.suspected = False
+            ok = all(await asyncio.gather(*(self._answers(engine) for engine in self.engines)))
             if ok != self._ok:
                 self._ok = ok
                 if ok:
@@ -131,22 +134,15 @@ class DatabaseWatch:
                 log.warning("database %s", "reachable again" if ok else "unreachable: reporting NOT_SERVING")
                 await self.on_change(ok)
 
-    async def _answers(self, index: int, engine: AsyncEngine) -> bool:
+    @staticmethod
+    async def _answers(engine: AsyncEngine) -> bool:
         try:
-            conn = self._connections.get(index)
-            if conn is None or conn.is_closed():
-                conn = self._connections[index] = await _connect(engine.url, engine.url.database or "", timeout=CONNECT_TIMEOUT)
-            await conn.fetchval("SELECT 1", timeout=CONNECT_TIMEOUT)
+            async with asyncio.timeout(POOL_TIMEOUT + CONNECT_TIMEOUT):
+                async with engine.connect() as conn:
+                    await conn.exec_driver_sql("SELECT 1")
             return True
         except Exception:
-            if (conn := self._connections.pop(index, None)) is not None:
-                conn.terminate()
             return False
-
-    async def close(self) -> None:
-        for conn in self._connections.values():
-            conn.terminate()
-        self._connections.clear()
 
 
 async def _connect(url, database: str, timeout: float = 60) -> asyncpg.Connection:  # noqa: ASYNC109 (asyncpg's own connect timeout)

@@ -1,8 +1,8 @@
 """The server bootstrap every service reuses: a grpc.aio server with the mesh interceptor,
 the standard health service, server reflection (for grpcurl) and a graceful stop on SIGTERM.
 
-Health: SERVING while the service's database answers (kernel/db.py DatabaseWatch checks each
-second), NOT_SERVING while it does not and from the moment SIGTERM arrives. A stop first
+Health: SERVING while the service's database answers (kernel/db.py DatabaseWatch, which checks
+each second once a request met an outage), NOT_SERVING while it does not and from the moment SIGTERM arrives. A stop first
 reports NOT_SERVING and keeps serving for DRAIN_SECONDS, so the edge (health-checking each
 second) and the other services' channels send new requests to other replicas, then lets the
 RPCs in flight finish within GRACE_SECONDS, then exits.
@@ -127,7 +127,6 @@ class MeshServer:
         await self._server.stop(GRACE_SECONDS)
         if self._watch_task is not None:
             self._watch_task.cancel()
-        await self._watch.close()
         if self._revocations is not None:
             await self._revocations.stop()
         for hook in self._stop_hooks:
