@@ -24,6 +24,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from wsgiref.simple_server import WSGIServer
@@ -100,6 +101,7 @@ class Mesh:
         self._stopping = threading.Event()
         self._supervisor: threading.Thread | None = None
         self._metrics_server: WSGIServer | None = None
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mesh-spawner")
         self.metrics_registry = CollectorRegistry()
         self.restarts = Counter(
             "baraba_process_restarts", "Processes of the mesh started again after they died", ["process"], registry=self.metrics_registry
@@ -177,16 +179,21 @@ class Mesh:
             self._spawn(child)
 
     def _spawn(self, child: Child) -> None:
-        with open(self.log_path(child.name), "ab") as log:
-            child.process = subprocess.Popen(
-                child.argv,
-                env=child.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-                user=child.user,
-            )
+        def popen() -> subprocess.Popen:
+            with open(self.log_path(child.name), "ab") as log:
+                return subprocess.Popen(
+                    child.argv,
+                    env=child.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    preexec_fn=_die_with_parent,
+                    user=child.user,
+                )
+
+        # Linux delivers the parent-death signal when the *thread* that started the child ends:
+        # every child is started by the one thread that lives as long as the mesh.
+        child.process = self._spawner.submit(popen).result()
         child.started_at = time.monotonic()
         child.restart_at = None
         self.processes[child.name] = child.process
@@ -335,6 +342,7 @@ class Mesh:
             self._stop_all([c for c in children if c.name != "postgres"], grace)
             self._stop_all(last, grace)
             self.processes.clear()
+        self._spawner.shutdown()
         if self._metrics_server is not None:
             self._metrics_server.shutdown()
             self._metrics_server.server_close()
