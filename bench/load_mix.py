@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -165,9 +166,12 @@ def main() -> None:
             workdir = Path(tempfile.mkdtemp(prefix="baraba-load-"))
             pg = EmbeddedPostgres(workdir / "pgdata", port=free_port())
             env = {**MESH_ENV, "BARABA_VIES_URL": standin.url}
-            with scratch_mesh(None, workdir, SERVICES, env, dict.fromkeys(SERVICES, replicas), postgres=pg) as mesh:
-                for clients in args.clients:
-                    asyncio.run(measure(mesh, clients, args.seconds))
+            try:
+                with scratch_mesh(None, workdir, SERVICES, env, dict.fromkeys(SERVICES, replicas), postgres=pg) as mesh:
+                    for clients in args.clients:
+                        asyncio.run(measure(mesh, clients, args.seconds))
+            finally:
+                shutil.rmtree(workdir, ignore_errors=True)
     finally:
         standin.stop()
 

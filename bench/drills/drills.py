@@ -4,6 +4,7 @@ tests/mesh/test_drills.py)."""
 
 import asyncio
 import contextlib
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -31,15 +32,18 @@ def drill_mesh(
     use)."""
     workdir = Path(tempfile.mkdtemp(prefix="baraba-drill-"))
     env = {**MESH_ENV, **(env or {})}
-    if private_postgres:
-        pg = EmbeddedPostgres(workdir / "pgdata", port=free_port())
-        with scratch_mesh(None, workdir, services, env, replicas, postgres=pg) as mesh:
-            yield mesh
-    else:
-        if server is None:
-            server, _handle = postgres.server_for_tests(workdir / "pg")
-        with scratch_mesh(server, workdir, services, env, replicas) as mesh:
-            yield mesh
+    try:
+        if private_postgres:
+            pg = EmbeddedPostgres(workdir / "pgdata", port=free_port())
+            with scratch_mesh(None, workdir, services, env, replicas, postgres=pg) as mesh:
+                yield mesh
+        else:
+            if server is None:
+                server, _handle = postgres.server_for_tests(workdir / "pg")
+            with scratch_mesh(server, workdir, services, env, replicas) as mesh:
+                yield mesh
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # the private server's data and the logs
 
 
 async def _under_load(mesh: Mesh, fault, clients: int, before: float, after: float, mix=None, vies_numbers=()) -> tuple[Load, dict]:
