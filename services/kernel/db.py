@@ -85,7 +85,8 @@ def outage(exc: BaseException) -> Unavailable | None:
             if current is exc and isinstance(exc, OSError | TimeoutError) and not _raised_by_driver(exc):
                 return None  # an OSError of a file or another peer: not a database outage
             break
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+        context = None if current.__suppress_context__ else current.__context__  # `raise … from None` hides it
+        current = getattr(current, "orig", None) or current.__cause__ or context
         seen += 1
     else:
         return None

@@ -200,10 +200,13 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         if isinstance(exc, grpc.aio.AbortError):  # the servicer aborted on its own
             self._done(context.code() or grpc.StatusCode.UNKNOWN, started)
             raise exc
-        if (database_down := db.outage(exc)) is not None:
-            exc = database_down
-        elif isinstance(exc, grpc.aio.AioRpcError):  # a call to another service no caller mapped
-            exc = peers.peer_error("peer", exc, "retry the request")
+        # A ServiceError already says what went wrong; only raw errors are looked through for an
+        # outage (an UNAVAILABLE raised while handling a VIES time-out is not the database's).
+        if not isinstance(exc, ServiceError):
+            if (database_down := db.outage(exc)) is not None:
+                exc = database_down
+            elif isinstance(exc, grpc.aio.AioRpcError):  # a call to another service no caller mapped
+                exc = peers.peer_error("peer", exc, "retry the request")
         if isinstance(exc, ServiceError):
             self._done(exc.code, started, error=exc.message)
             status = exc.to_status()

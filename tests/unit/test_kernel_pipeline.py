@@ -4,13 +4,14 @@ refused at start, company scoping declared in the contracts."""
 
 import time
 
+import asyncpg
 import grpc
 import pytest
 from baraba.access.v1 import access_pb2
 from google.protobuf import descriptor_pb2, descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 
-from services.kernel import clients
+from services.kernel import clients, db
 from services.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
 from services.kernel.interceptors import access_rule, check_company_field
 from services.kernel.peers import peer_error, peer_errors
@@ -101,3 +102,27 @@ def test_a_company_field_must_be_a_checked_uuid():
         check_company_field(method, access_pb2.AccessRule(company_field="period"))
     with pytest.raises(ValueError, match="company_field 'company' must name"):
         check_company_field(method, access_pb2.AccessRule(company_field="company"))
+
+
+def _raised(make):
+    try:
+        make()
+    except Exception as exc:
+        return exc
+    raise AssertionError("nothing was raised")
+
+
+def test_only_the_drivers_own_failures_count_as_a_database_outage():
+    def vies_timed_out():
+        try:
+            raise TimeoutError
+        except TimeoutError:
+            raise Unavailable("VIES did not answer in time", reason="NO_ANSWER") from None
+
+    def file_missing():
+        raise FileNotFoundError("/no/such/file")
+
+    assert db.outage(_raised(vies_timed_out)) is None  # a service's own answer, not the database's
+    assert db.outage(_raised(file_missing)) is None
+    full = db.outage(asyncpg.TooManyConnectionsError("sorry, too many clients already"))
+    assert full is not None and full.reason == "DATABASE_UNAVAILABLE"
