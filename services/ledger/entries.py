@@ -317,23 +317,7 @@ FROM (
     FROM acc
 ) found LEFT JOIN entry ON true
 """
-_HEADER = (
-    "document_type",
-    "document_number",
-    "document_date",
-    "accounting_date",
-    "vat_date",
-    "description",
-    "counterpart_id",
-    "currency",
-    "purchase_operation",
-    "sales_operation",
-    "tax_base",
-    "vat_amount",
-    "vat_rate",
-    "total_debit",
-    "total_credit",
-)
+_HEADER = (*ENTRY_FIELDS, "total_debit", "total_credit")
 _LINE = {
     "id": "uuid",
     "line_number": "int",
