@@ -6,12 +6,19 @@ import io
 import re
 import uuid
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.support.browser import choose_company, create_company, sign_in
+from tests.support.browser import SCREENSHOTS, choose_company, create_company, sign_in
 from tests.support.scanner_invoices import ALFA, render_pdf, sample_invoices
+
+
+def money(value: Decimal) -> str:
+    """The Bulgarian way the screens show an amount: "1 234,50"."""
+    whole, fraction = f"{value:.2f}".split(".")
+    return f"{int(whole):,}".replace(",", " ") + "," + fraction
 
 
 def ok(reply) -> dict:
@@ -244,6 +251,32 @@ def test_scanned_invoices_reviewed_and_approved_become_journal_entries(page, htt
     expect(page.locator("canvas")).to_be_visible()
     page.get_by_label("Сума за плащане").focus()
     expect(page.locator('.box.active[data-field="total"]')).to_have_count(1)
+    # The invoice's lines, the Bulgarian way, adding up to the tax base.
+    lines = page.get_by_role("table", name="Редове на фактурата")
+    expected = [(desc, f"{qty}", money(price), money((qty * price).quantize(Decimal("0.01")))) for desc, qty, price in sale.lines]
+    for n, (desc, qty, price, amount) in enumerate(expected, 1):
+        expect(lines.get_by_label(f"Описание, ред {n}")).to_have_value(desc)
+        expect(lines.get_by_label(f"К-во, ред {n}")).to_have_value(qty)
+        expect(lines.get_by_label(f"Ед. цена, ред {n}")).to_have_value(price)
+        expect(lines.get_by_label(f"Стойност, ред {n}")).to_have_value(amount)
+    expect(page.get_by_test_id("lines-sum")).to_have_text(money(sale.tax_base))
+    expect(page.get_by_text(f"Сборът на редовете е равен на данъчната основа {money(sale.tax_base)}")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "review-line-items.png", full_page=True)
+    # A line corrected from the keyboard is saved with the other corrections; a sum that no
+    # longer matches the tax base is flagged.
+    description = lines.get_by_label("Описание, ред 1")
+    description.press("End")
+    description.press_sequentially(" (кутия)")
+    lines.get_by_label("Стойност, ред 1").fill("103,00")
+    expect(page.get_by_role("alert")).to_contain_text(f"не е равен на данъчната основа {money(sale.tax_base)}")
+    page.get_by_role("button", name="Запази").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    scanned = ok(http.get(f"/api/companies/{company['id']}/scanned-invoices/{page.url.rsplit('/', 1)[1]}", headers=admin))
+    assert scanned["line_items"][0]["description"] == f"{sale.lines[0][0]} (кутия)"
+    assert scanned["line_items"][0]["amount"] == "103.00"
+    assert [i["amount"] for i in scanned["line_items"][1:]] == [str((q * p).quantize(Decimal("0.01"))) for _, q, p in sale.lines[1:]]
+    lines.get_by_label("Стойност, ред 1").fill(money(sale.lines[0][1] * sale.lines[0][2]))
     page.get_by_role("button", name="Одобри").click()
     expect(page.get_by_role("status")).to_contain_text("Одобрена и осчетоводена")
     page.get_by_role("link", name="Отвори записа").click()

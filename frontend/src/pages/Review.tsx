@@ -1,16 +1,18 @@
 // Reviewing one scanned invoice: the original page beside the recognised fields, the region
 // each value came from highlighted, low-confidence values marked; edit, approve (then a link
-// to the booked entry), reject, or go to the next one waiting.
+// to the booked entry), reject, or go to the next one waiting. The invoice's lines sit below the
+// fields, editable, saved with the other corrections.
 import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "../api/http";
 import { useCompanies } from "../company";
 import { formatAmount, formatDate, parseAmount, parseDate } from "../format";
-import { ScannedInvoiceService, type Direction, type InvoiceFields, type ScannedInvoice } from "../gen/scanner";
+import { ScannedInvoiceService, type Direction, type InvoiceFields, type LineItemInput, type ScannedInvoice } from "../gen/scanner";
 import { useT } from "../i18n";
 import type { Messages } from "../messages";
 import { PageView } from "../pageview";
 import { ErrorBox, Field, Select, Spinner, useCall } from "../ui";
+import { LineItemsTable, lineValues, sameLines, shownLines, type TypedLine } from "./LineItems";
 import { statusLabel } from "./Scanner";
 
 const FIELDS: (keyof InvoiceFields)[] = [
@@ -41,6 +43,7 @@ export default function Review() {
   const navigate = useNavigate();
   const [invoice, setInvoice] = useState<ScannedInvoice | null>(null);
   const [typed, setTyped] = useState<Typed>(shown(undefined));
+  const [lines, setLines] = useState<TypedLine[]>([]);
   const [direction, setDirection] = useState<Direction>("DIRECTION_PURCHASE");
   const [accountCode, setAccountCode] = useState("");
   const [reason, setReason] = useState("");
@@ -56,6 +59,7 @@ export default function Review() {
       if (!found) return;
       setInvoice(found);
       setTyped(shown(found.fields));
+      setLines(shownLines(found.line_items));
       if (found.direction !== "DIRECTION_UNSPECIFIED") setDirection(found.direction);
     });
     ScannedInvoiceService.downloadOriginal({ company_id: current.id, id }).then(
@@ -71,10 +75,11 @@ export default function Review() {
   const page = evidence[active]?.page || 1;
   const open = invoice.status === "INVOICE_STATUS_PENDING";
 
-  /** The typed fields as the contract's values; field errors for what cannot be read. */
-  function values(): Partial<InvoiceFields> | null {
+  /** The typed fields and lines as the contract's values (the lines only when changed); field
+   * errors for what cannot be read. */
+  function values(): { fields: Partial<InvoiceFields>; items: LineItemInput[] | null } | null {
     const out: Partial<InvoiceFields> = {};
-    const violations: Record<string, string> = {};
+    const { items, violations } = lineValues(lines, (column) => (column === "description" ? t("review.lineError") : t("error.amount")));
     for (const f of FIELDS) {
       const text = typed[f].trim();
       let value: string | null = text;
@@ -87,15 +92,21 @@ export default function Review() {
       call.setFailure({ message: t("error.fields"), violations });
       return null;
     }
-    return out;
+    return { fields: out, items: sameLines(items, invoice!.line_items) ? null : items };
   }
 
   async function save(): Promise<boolean> {
     const changed = values();
     if (!changed) return false;
-    if (!Object.keys(changed).length && direction === invoice!.direction) return true;
-    const saved = await call.run(() => ScannedInvoiceService.updateScannedInvoice({ company_id: current!.id, id: invoice!.id, fields: changed, direction }));
-    if (saved) setInvoice(saved);
+    const { fields, items } = changed;
+    if (!Object.keys(fields).length && !items && direction === invoice!.direction) return true;
+    const saved = await call.run(() =>
+      ScannedInvoiceService.updateScannedInvoice({ company_id: current!.id, id: invoice!.id, fields, direction, ...(items ? { line_items: { items } } : {}) }),
+    );
+    if (saved) {
+      setInvoice(saved);
+      setLines(shownLines(saved.line_items));
+    }
     return Boolean(saved);
   }
 
@@ -188,6 +199,14 @@ export default function Review() {
                 />
               );
             })}
+            <LineItemsTable
+              lines={invoice.line_items}
+              typed={lines}
+              onChange={setLines}
+              taxBase={typed.tax_base.trim() ? parseAmount(typed.tax_base) : null}
+              low={LOW}
+              violations={call.failure?.violations ?? {}}
+            />
             <Field label={t("review.accountCode")} name="account_code" failure={call.failure} value={accountCode} onChange={(e) => setAccountCode(e.target.value)} hint={t("review.accountHint")} />
           </fieldset>
           <div className="actions">
