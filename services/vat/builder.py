@@ -27,7 +27,7 @@ from typing import IO
 
 from services.vat import cells, fixed, layouts, operations, plans, vies_file
 from services.vat.fixed import CRLF, ENCODING, ZERO, Template, Unwritable
-from services.vat.model import EURO_RATE, Choices, Company, Problem, ValidationFailed, VatEntry, entry_label, period_currency
+from services.vat.model import EURO_RATE, Choices, Company, Problem, ValidationFailed, VatEntry, entry_problem, period_currency
 from services.vat.records import EntryReader, Read, Record, document_number, parse_iso_date
 
 MAX_PROBLEMS = 500
@@ -113,10 +113,10 @@ class ReturnBuilder:
         if entry.document_date != self._day_iso:
             day = parse_iso_date(entry.document_date)
             if day is None:
-                self._problem(Problem(entry_label(entry), "document_date", "is not a date YYYY-MM-DD"))
+                self._problem(entry_problem(entry, "document_date", "is not a date YYYY-MM-DD"))
                 return
             if self._day is not None and day < self._day:
-                self._problem(Problem(entry_label(entry), "document_date", "entries must arrive in document-date order"))
+                self._problem(entry_problem(entry, "document_date", "entries must arrive in document-date order"))
                 return
             self._flush_day()
             self._day, self._day_iso, self._day_text = day, entry.document_date, fixed.nap_date(day)
@@ -146,7 +146,7 @@ class ReturnBuilder:
         self._day_entries.sort(key=itemgetter(0))
         for _, plan, item, number in self._day_entries:
             if plan is None:  # after a problem still read, to report every problem of the month
-                self._write_read(self._reader.read(item, number, self._day_text), entry_label(item))
+                self._write_read(self._reader.read(item, number, self._day_text), item)
             elif not self._failed:
                 plan.write(item, self._day_text, self._sales_lines, self._purchase_lines, self.counts)
             if len(self._sales_lines) + len(self._purchase_lines) >= LINES_BUFFERED:
@@ -160,7 +160,7 @@ class ReturnBuilder:
                 out.write(("".join(lines)).encode(ENCODING))
             lines.clear()
 
-    def _write_read(self, read: Read, label: str) -> None:
+    def _write_read(self, read: Read, entry) -> None:
         """Writes an entry read by the complete path, both of its records or neither."""
         for problem in read.problems:
             self._problem(problem)
@@ -180,7 +180,7 @@ class ReturnBuilder:
                 rendered.append((template.render(record.values), record, sums, lines))
             except Unwritable as exc:
                 code, _, message = str(exc).partition(": ")
-                self._problem(Problem(label, f"{template.layout.name}.TXT field {code}", message))
+                self._problem(entry_problem(entry, f"{template.layout.name}.TXT field {code}", message))
         if self._failed:
             return
         for text, record, sums, lines in rendered:

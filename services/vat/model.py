@@ -75,15 +75,22 @@ class Choices:
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason the return cannot be written: `subject` names the entry (or the company /
-    choice), `field` what is wrong, `message` why."""
+    """One reason the return cannot be written: `subject` names the entry for a person (or the
+    company / choice), `field` what is wrong, `message` why; `entry_id` is the journal entry's
+    id when the problem is an entry's ("" otherwise)."""
 
     subject: str
     field: str
     message: str
+    entry_id: str = ""
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.field}: {self.message}"
+
+
+def entry_problem(entry, field: str, message: str) -> Problem:
+    """A problem of one entry (a VatEntry or VatLedgerEntry), named for a person and by its id."""
+    return Problem(entry_label(entry), field, message, entry_id=entry.entry_id)
 
 
 class ValidationFailed(Exception):

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from services.vat import counterparty, fixed, layouts, operations
 from services.vat.fixed import ZERO, Unwritable, money
-from services.vat.model import EURO_RATE, Problem, entry_label
+from services.vat.model import EURO_RATE, Problem, entry_problem
 
 SALES_BASE_TOTAL = frozenset(operations.SALES_BASE_TOTAL)
 SALES_VAT_TOTAL = frozenset(operations.SALES_VAT_TOTAL)
@@ -84,11 +84,10 @@ class EntryReader:
 
     def read(self, entry, number: str | None, day_text: str) -> Read:
         """The entry's records (sales and/or purchases), or the problems that keep it out."""
-        label = entry_label(entry)
         problems: list[Problem] = []
 
         def problem(field: str, message: str) -> None:
-            problems.append(Problem(label, field, message))
+            problems.append(entry_problem(entry, field, message))
 
         sales = purchases = None
         if not entry.sales_operation and not entry.purchase_operation:

@@ -31,7 +31,7 @@ from services.kernel.errors import (
 )
 from services.kernel.peers import peer_errors
 from services.vat.builder import Generated, ReturnBuilder
-from services.vat.model import Choices, Company, Filer, ValidationFailed, VatEntry
+from services.vat.model import Choices, Company, Filer, Problem, ValidationFailed, VatEntry
 from services.vat.store import IDEMPOTENCY_KEYS, VatFileChunk, VatReturn, VatReturnFile
 from services.vat.versions import _kept
 
@@ -52,7 +52,11 @@ M = TypeVar("M", bound=Message)
 
 
 class ReturnNotWritable(FailedPrecondition):
-    """The entries or the company data break the layouts: every problem, one per violation."""
+    """The entries or the company data break the layouts: every problem, one per violation. An
+    entry's problem names the entry by its id (type VAT_ENTRY, subject
+    "journal-entries/<id>", the person's text in the description), so a client links to it
+    without reading the text; any other problem (type VAT_RETURN) names the company, a choice
+    or a file as its subject."""
 
     reason = "VAT_RETURN_NOT_WRITABLE"
 
@@ -63,16 +67,18 @@ class ReturnNotWritable(FailedPrecondition):
 
     def to_status(self):
         status = super().to_status()
-        details = error_details_pb2.PreconditionFailure(
-            violations=[
-                error_details_pb2.PreconditionFailure.Violation(type="VAT_ENTRY", subject=p.subject, description=f"{p.field}: {p.message}")
-                for p in self.failed.problems
-            ]
-        )
+        details = error_details_pb2.PreconditionFailure(violations=[violation(p) for p in self.failed.problems])
         packed = any_pb2.Any()
         packed.Pack(details)
         status.details.append(packed)
         return status
+
+
+def violation(problem: Problem) -> error_details_pb2.PreconditionFailure.Violation:
+    Violation = error_details_pb2.PreconditionFailure.Violation
+    if problem.entry_id:
+        return Violation(type="VAT_ENTRY", subject=f"journal-entries/{problem.entry_id}", description=str(problem))
+    return Violation(type="VAT_RETURN", subject=problem.subject, description=f"{problem.field}: {problem.message}")
 
 
 def company_from_ledger(c: ledger_pb2.Company) -> Company:

@@ -14,6 +14,7 @@ import pytest
 from services.vat.parser import check_files
 from tests.support.api import bearer, login
 from tests.support.vat_scenario import ENTRIES, PERIOD
+from tests.support.vat_scenario import entry as scenario_entry
 
 GOLDEN = Path(__file__).parents[1] / "data" / "vat" / PERIOD
 TEXT_TYPE = "text/plain; charset=windows-1251"
@@ -24,7 +25,7 @@ def ok(reply, status: int = 200) -> dict:
     return reply.json()
 
 
-def book(http, headers, company_id: str, accounts: dict, counterpart_id: str, entry) -> None:
+def book(http, headers, company_id: str, accounts: dict, counterpart_id: str, entry) -> dict:
     """One scenario entry as a posted journal entry with balanced lines."""
     base, vat = Decimal(entry.tax_base), Decimal(entry.vat_amount)
     sign = -1 if base < 0 or vat < 0 else 1
@@ -45,6 +46,7 @@ def book(http, headers, company_id: str, accounts: dict, counterpart_id: str, en
     body = {"journal_entry": entry_body}
     created = ok(http.post(f"/api/companies/{company_id}/journal-entries", headers=headers, json=body))
     ok(http.post(f"/api/companies/{company_id}/journal-entries/{created['id']}/post", headers=headers, json={}))
+    return created
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +152,34 @@ def test_a_month_that_cannot_be_written_is_refused_with_every_problem(http, admi
     assert "choices.coefficient" in reply.text  # partial credit needs the coefficient
     bad = http.post(f"/api/companies/{company}/vat-returns", headers=admin, json={"period": "202513"})
     assert bad.status_code == 400 and "period" in bad.text
+
+
+def test_an_entry_that_breaks_the_files_is_named_by_its_id(http, admin):
+    body = {
+        "company": {
+            "name": "Грешен запис ООД", "eik": "123456789", "vat_number": "BG123456789", "city": "София", "address": "ул. Примерна 1",
+            "representative_type": "MANAGER", "representative_name": "Иван Петров Иванов", "representative_eik": "8001011234",
+        },
+        "with_standard_chart": True,
+    }  # fmt: skip
+    company_id = ok(http.post("/api/companies", headers=admin, json=body))["id"]
+    accounts = {a["code"]: a["id"] for a in ok(http.get(f"/api/companies/{company_id}/accounts?page_size=500", headers=admin))["accounts"]}
+    supplier = {"counterpart": {"name": "Доставчик ЕООД", "vat_number": "BG175074752", "country": "BG", "is_supplier": True}}
+    counterpart = ok(http.post(f"/api/companies/{company_id}/counterparts", headers=admin, json=supplier))["id"]
+    good = scenario_entry("0000000001", "10", purchase="1-10-1", base="100.00", vat="20.00")
+    # A document number over the 20 characters POKUPKI.TXT holds.
+    broken = scenario_entry("0000000002-ABCDEFGHIJKL", "10", purchase="1-10-1", base="100.00", vat="20.00")
+    book(http, admin, company_id, accounts, counterpart, good)
+    broken_id = book(http, admin, company_id, accounts, counterpart, broken)["id"]
+
+    reply = http.post(f"/api/companies/{company_id}/vat-returns", headers=admin, json={"period": PERIOD})
+    assert reply.status_code == 400, reply.text
+    [failure] = [d for d in reply.json()["details"] if d["@type"].endswith("google.rpc.PreconditionFailure")]
+    [violation] = failure["violations"]
+    assert violation["type"] == "VAT_ENTRY"
+    assert violation["subject"] == f"journal-entries/{broken_id}"  # the entry by its id, for a client to link to
+    named = "document 01 0000000002-ABCDEFGHIJKL of 2025-11-10"  # and for a person, with what is wrong
+    assert violation["description"] == f"{named}: document_number: is missing or longer than 20 characters"
 
 
 def test_an_empty_month_gives_a_return_of_zeros(http, admin, company):

@@ -258,6 +258,7 @@ def test_all_problems_are_reported_together_each_naming_the_entry():
         kind = {"2": "42", "4": "09"}.get(number, "01")
         problem = problems[f"document {kind} {number} of 2025-11-{'12' if number == '7' else '10'}"]
         assert problem.field == field, problem
+        assert problem.entry_id == f"e-{number}", problem  # the entry by its id, for a link
 
 
 def test_a_credit_note_with_positive_amounts_is_a_problem():

@@ -6,7 +6,6 @@ import { ApiError } from "../api/http";
 import { useCompanies } from "../company";
 import { saveAnswer } from "../download";
 import { currencyOn, formatAmount, formatDate, parseAmount } from "../format";
-import { JournalEntryService } from "../gen/ledger";
 import { VatReturnService, type VatChoices, type VatReturn } from "../gen/vat";
 import { useLang, useT } from "../i18n";
 import { ErrorBox, Field, useCall, useOnce, useRequestId } from "../ui";
@@ -29,7 +28,8 @@ const MAIN_CELLS: [string, string, string][] = [
 interface Problem {
   subject: string;
   description: string;
-  document?: { type: string; number: string; date: string };
+  /** The journal entry the problem is about, when it is an entry's. */
+  entryId?: string;
 }
 
 function lastMonth(): string {
@@ -38,6 +38,8 @@ function lastMonth(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
 }
 
+const ENTRY_PREFIX = "journal-entries/";
+
 /** The problems of a return that cannot be written, one per entry or company field. */
 function problemsOf(error: unknown): Problem[] {
   if (!(error instanceof ApiError)) return [];
@@ -45,9 +47,9 @@ function problemsOf(error: unknown): Problem[] {
     .filter((d) => d["@type"]?.endsWith("google.rpc.PreconditionFailure"))
     .flatMap((d) => d.violations ?? [])
     .map((v) => {
-      // The vat service names an entry "document <type> <number> of <date>".
-      const match = /^document (\S+) (.+) of (\d{4}-\d{2}-\d{2})$/.exec(v.subject);
-      return { subject: v.subject, description: v.description, document: match ? { type: match[1], number: match[2], date: match[3] } : undefined };
+      // An entry's problem names it as "journal-entries/<id>".
+      const entryId = v.type === "VAT_ENTRY" && v.subject.startsWith(ENTRY_PREFIX) ? v.subject.slice(ENTRY_PREFIX.length) : undefined;
+      return { subject: v.subject, description: v.description, entryId };
     });
 }
 
@@ -147,8 +149,16 @@ export default function VatReturns() {
             <tbody>
               {problems.map((p, i) => (
                 <tr key={i}>
-                  <td>{p.document ? <EntryLink companyId={current.id} document={p.document} /> : p.subject}</td>
-                  <td>{p.description}</td>
+                  <td>
+                    {p.entryId ? (
+                      <Link to={`/journal/${p.entryId}`} aria-describedby={`vat-problem-${i}`}>
+                        {t("vat.openEntry")}
+                      </Link>
+                    ) : (
+                      p.subject
+                    )}
+                  </td>
+                  <td id={`vat-problem-${i}`}>{p.description}</td>
                 </tr>
               ))}
             </tbody>
@@ -210,18 +220,4 @@ export default function VatReturns() {
       )}
     </section>
   );
-}
-
-/** A link to the entry a problem names, found by its document type, number and date. */
-function EntryLink({ companyId, document }: { companyId: string; document: { type: string; number: string; date: string } }) {
-  const t = useT();
-  const [id, setId] = useState<string | null>(null);
-  useEffect(() => {
-    JournalEntryService.listJournalEntries({ company_id: companyId, document_type: document.type, date_from: document.date, date_to: document.date, page_size: 500 }).then(
-      (page) => setId(page.journal_entries.find((e) => e.document_number === document.number)?.id ?? null),
-      () => setId(null),
-    );
-  }, [companyId, document.type, document.number, document.date]);
-  const label = `${t("vat.document")} ${document.type} № ${document.number} / ${formatDate(document.date)}`;
-  return id ? <Link to={`/journal/${id}`}>{label}</Link> : <span>{label}</span>;
 }

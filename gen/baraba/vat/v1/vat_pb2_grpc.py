@@ -91,8 +91,11 @@ class VatReturnServiceServicer:
 
     def CreateVatReturn(self, request, context):
         """Generates the return for a period and keeps it as the period's next version. When the
-        entries cannot be written, nothing is kept and FAILED_PRECONDITION lists every problem,
-        each naming the entry (document type, number, date) and what is wrong.
+        entries cannot be written, nothing is kept and FAILED_PRECONDITION lists every problem in
+        a google.rpc.PreconditionFailure: an entry's violation has type "VAT_ENTRY", subject
+        "journal-entries/<journal entry id>" and a description naming the document (type, number,
+        date) and what is wrong; any other has type "VAT_RETURN" and names the company, a choice
+        or a file as its subject.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
