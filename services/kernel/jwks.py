@@ -39,7 +39,9 @@ class JwksKeySource:
     async def _fetch(self) -> None:
         try:
             stub = clients.stub(identity_pb2_grpc.AuthServiceStub, "identity")
-            body = await stub.GetJwks(identity_pb2.GetJwksRequest(), timeout=3)
+            # wait_for_ready: identity may still be starting (or its channel backing off after a
+            # refused connect); waiting within the deadline beats refusing the request at once.
+            body = await stub.GetJwks(identity_pb2.GetJwksRequest(), wait_for_ready=True, **clients.call_options(timeout=3))
         except Exception as exc:  # keep the keys we have; ask again on the next unknown kid
             log.warning("could not fetch identity's public keys: %s", exc)
             raise Unavailable(

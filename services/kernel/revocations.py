@@ -45,7 +45,9 @@ class RevocationFeed:
     async def fetch(self) -> None:
         try:
             stub = clients.stub(identity_pb2_grpc.AuthServiceStub, "identity")
-            reply = await stub.ListRevocations(identity_pb2.ListRevocationsRequest(), **clients.call_options(timeout=self.interval))
+            reply = await stub.ListRevocations(
+                identity_pb2.ListRevocationsRequest(), wait_for_ready=True, **clients.call_options(timeout=self.interval)
+            )
         except Exception as exc:  # keep the list we have; see the module comment
             if not self._failing:
                 code = exc.code().name if isinstance(exc, grpc.aio.AioRpcError) else type(exc).__name__
