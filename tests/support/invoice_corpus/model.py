@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from services.scanner.bgids import eik_check_digit, make_iban
+from tests.support.scanner_invoices import truth
 
 CENT = Decimal("0.01")
 
@@ -94,24 +95,7 @@ class Invoice:
         return f"{self.family}-{self.seed}"
 
     def truth(self) -> dict[str, str]:
-        return {
-            "document_type": self.doc_type,
-            "number": self.number,
-            "issue_date": self.issue_date.isoformat(),
-            "tax_event_date": self.tax_event_date.isoformat(),
-            "supplier_name": self.supplier.name,
-            "supplier_eik": self.supplier.eik,
-            "supplier_vat_number": self.supplier.vat,
-            "recipient_name": self.recipient.name,
-            "recipient_eik": self.recipient.eik,
-            "recipient_vat_number": self.recipient.vat,
-            "tax_base": str(self.tax_base),
-            "vat_rate": str(self.vat_rate),
-            "vat_amount": str(self.vat_amount),
-            "total": str(self.total),
-            "currency": self.currency,
-            "iban": self.iban,
-        }
+        return truth(self)
 
 
 def _party(rng: random.Random, vat_registered: bool = True) -> Party:
