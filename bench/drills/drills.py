@@ -4,6 +4,7 @@ tests/mesh/test_drills.py)."""
 
 import asyncio
 import contextlib
+import itertools
 import shutil
 import tempfile
 import time
@@ -154,7 +155,7 @@ async def postgres_drill(mesh: Mesh, clients: int = 32, before: float = 5, down:
 
 def valid_bg_numbers(count: int) -> list[str]:
     found = []
-    for n in range(175074700, 175080000):
+    for n in itertools.count(175074700):
         try:
             numbers.parse(f"BG{n}")
         except numbers.NotAVatNumber:
@@ -162,7 +163,7 @@ def valid_bg_numbers(count: int) -> list[str]:
         found.append(f"BG{n}")
         if len(found) == count:
             return found
-    raise RuntimeError("no valid numbers found")
+    raise AssertionError("unreachable: the count above never ends")
 
 
 async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, vies_timeout: float = 3.0) -> dict:
@@ -170,15 +171,17 @@ async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, v
     cache TTL); then VIES is down for `phase` seconds, then answers only after 30 s for
     `phase` seconds. Known numbers must come back stale, unknown ones 503, both within the
     VIES timeout; reads and creates must not notice."""
-    known = valid_bg_numbers(4)
-    fresh_numbers = iter(valid_bg_numbers(400)[4:])
+    # More fresh numbers than a quiet machine's clients ask for in both phases.
+    pool = valid_bg_numbers(5000)
+    known = pool[:4]
+    fresh_numbers = iter(pool[4:])
 
     def fault(marks):
         standin.stop()
         time.sleep(phase)
         marks["slow"] = time.monotonic()
         standin.start()
-        standin.script({n: {"valid": True, "delay": 30} for n in [*known, *valid_bg_numbers(400)]})
+        standin.script({n: {"valid": True, "delay": 30} for n in pool})
         time.sleep(phase)
         standin.reset()
 
