@@ -250,6 +250,8 @@ def test_scanned_invoices_reviewed_and_approved_become_journal_entries(page, htt
 
     page.get_by_role("link", name=f"{sale.number}.pdf").click()
     expect(page.get_by_label("Номер", exact=True)).to_have_value(sale.number)
+    # The document type by its name, not the contract's code.
+    expect(page.get_by_label("Вид документ").locator("option:checked")).to_have_text("Фактура")
     # The page is drawn beside the fields, with the region each value came from.
     expect(page.locator("canvas")).to_be_visible()
     page.get_by_label("Сума за плащане").focus()
@@ -269,8 +271,13 @@ def test_scanned_invoices_reviewed_and_approved_become_journal_entries(page, htt
     # A line corrected from the keyboard is saved with the other corrections; a sum that no
     # longer matches the tax base is flagged.
     description = lines.get_by_label("Описание, ред 1")
-    description.press("End")
+    description.press("Control+End")
     description.press_sequentially(" (кутия)")
+    # A long description wraps in a cell wide enough to read it, none of it hidden.
+    assert description.bounding_box()["width"] > 250
+    description.press_sequentially(", доставка до склада на получателя в Пловдив, с опаковка")
+    assert description.evaluate("e => e.scrollHeight <= e.clientHeight + 2 && e.scrollWidth <= e.clientWidth + 2")
+    description.fill(f"{sale.lines[0][0]} (кутия)")
     lines.get_by_label("Стойност, ред 1").fill("103,00")
     expect(page.get_by_role("alert")).to_contain_text(f"не е равен на данъчната основа {money(sale.tax_base)}")
     page.get_by_role("button", name="Запази").click()

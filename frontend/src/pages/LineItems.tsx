@@ -68,9 +68,10 @@ type Props = {
   taxBase: string | null;
   low: number;
   violations: Record<string, string>;
+  disabled?: boolean;
 };
 
-export function LineItemsTable({ lines, typed, onChange, taxBase, low, violations }: Props) {
+export function LineItemsTable({ lines, typed, onChange, taxBase, low, violations, disabled }: Props) {
   const t = useT();
   const amounts = typed.map((line) => parseAmount(line.amount));
   const readable = amounts.every((a) => a !== null);
@@ -79,7 +80,7 @@ export function LineItemsTable({ lines, typed, onChange, taxBase, low, violation
   const header = (c: Column) => t(`review.line.${c}` as keyof Messages);
 
   return (
-    <fieldset>
+    <fieldset disabled={disabled}>
       <legend>{t("review.lines")}</legend>
       {typed.length === 0 ? (
         <p>{t("review.noLines")}</p>
@@ -113,18 +114,23 @@ export function LineItemsTable({ lines, typed, onChange, taxBase, low, violation
                     </th>
                     {COLUMNS.map((c) => {
                       const name = `line_items.${i}.${c}`;
+                      const cell = {
+                        name,
+                        "aria-label": t("review.lineCell", { column: header(c), line: i + 1 }),
+                        "aria-invalid": violations[name] ? true : undefined,
+                        title: violations[name],
+                        style: weak ? { borderColor: "var(--warn)", background: "#fffaf0" } : undefined,
+                        value: line[c],
+                      };
+                      const change = (value: string) => onChange(typed.map((l, j) => (j === i ? { ...l, [c]: value } : l)));
                       return (
                         <td key={c} className={NUMERIC.has(c) ? "num" : undefined}>
-                          <input
-                            name={name}
-                            aria-label={t("review.lineCell", { column: header(c), line: i + 1 })}
-                            aria-invalid={violations[name] ? true : undefined}
-                            title={violations[name]}
-                            inputMode={NUMERIC.has(c) ? "decimal" : undefined}
-                            style={weak ? { borderColor: "var(--warn)", background: "#fffaf0" } : undefined}
-                            value={line[c]}
-                            onChange={(e) => onChange(typed.map((l, j) => (j === i ? { ...l, [c]: e.target.value } : l)))}
-                          />
+                          {c === "description" ? (
+                            // A description wraps onto as many rows as it needs instead of being cut.
+                            <textarea {...cell} rows={1} onChange={(e) => change(e.target.value.replace(/\n/g, " "))} />
+                          ) : (
+                            <input {...cell} inputMode={NUMERIC.has(c) ? "decimal" : undefined} onChange={(e) => change(e.target.value)} />
+                          )}
                         </td>
                       );
                     })}

@@ -1,7 +1,7 @@
 // Reviewing one scanned invoice: the original page beside the recognised fields, the region
 // each value came from highlighted, low-confidence values marked; edit, approve (then a link
 // to the booked entry), reject, or go to the next one waiting. The invoice's lines sit below the
-// fields, editable, saved with the other corrections.
+// page and the fields across the whole width, editable, saved with the other corrections.
 import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError } from "../api/http";
@@ -24,6 +24,8 @@ const FIELDS: (keyof InvoiceFields)[] = [
 const AMOUNTS = new Set<keyof InvoiceFields>(["tax_base", "vat_amount", "total"]);
 const DATES = new Set<keyof InvoiceFields>(["issue_date", "tax_event_date"]);
 const LOW = 0.8;
+// The contract's document types, shown by their names.
+const DOCUMENT_TYPES = ["invoice", "debit_note", "credit_note"] as const;
 
 type Typed = Record<keyof InvoiceFields, string>;
 
@@ -162,14 +164,14 @@ export default function Review() {
         </ul>
       )}
       <ErrorBox failure={call.failure} shown={FIELDS.map((f) => `fields.${f}`)} />
-      <div className="review">
-        <PageView file={file} page={page} evidence={invoice.evidence} active={active} label={t("review.original")} />
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            approve();
-          }}
-        >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          approve();
+        }}
+      >
+        <div className="review">
+          <PageView file={file} page={page} evidence={invoice.evidence} active={active} label={t("review.original")} />
           <fieldset disabled={!open}>
             <legend>{t("review.fields")}</legend>
             <Select label={t("review.direction")} name="direction" value={direction} onChange={(e) => setDirection(e.target.value as Direction)}>
@@ -179,36 +181,46 @@ export default function Review() {
             {FIELDS.map((f) => {
               const ev = evidence[f];
               const low = ev !== undefined && ev.confidence < LOW && Boolean(typed[f]);
-              return (
-                <Field
-                  key={f}
-                  label={
-                    <>
-                      {t(`invoice.${f}` as keyof Messages)}
-                      {low && <span className="badge warn"> {t("review.low", { percent: Math.round(ev.confidence * 100) })}</span>}
-                    </>
-                  }
-                  name={`fields.${f}`}
-                  failure={call.failure}
-                  className={low ? "low-field" : undefined}
-                  data-low={low ? "true" : undefined}
-                  style={low ? { borderColor: "var(--warn)", background: "#fffaf0" } : undefined}
-                  value={typed[f]}
-                  onFocus={() => setActive(f)}
-                  onChange={(e) => setTyped({ ...typed, [f]: e.target.value })}
-                />
-              );
+              const common = {
+                label: (
+                  <>
+                    {t(`invoice.${f}` as keyof Messages)}
+                    {low && <span className="badge warn"> {t("review.low", { percent: Math.round(ev.confidence * 100) })}</span>}
+                  </>
+                ),
+                name: `fields.${f}`,
+                failure: call.failure,
+                "data-low": low ? "true" : undefined,
+                style: low ? { borderColor: "var(--warn)", background: "#fffaf0" } : undefined,
+                value: typed[f],
+                onFocus: () => setActive(f),
+              };
+              if (f === "document_type")
+                return (
+                  <Select key={f} {...common} className={low ? "low-field" : undefined} onChange={(e) => setTyped({ ...typed, [f]: e.target.value })}>
+                    {!typed[f] && <option value="">{t("review.type.none")}</option>}
+                    {DOCUMENT_TYPES.map((d) => (
+                      <option key={d} value={d}>
+                        {t(`review.type.${d}`)}
+                      </option>
+                    ))}
+                  </Select>
+                );
+              return <Field key={f} {...common} className={low ? "low-field" : undefined} onChange={(e) => setTyped({ ...typed, [f]: e.target.value })} />;
             })}
-            <LineItemsTable
-              lines={invoice.line_items}
-              typed={lines}
-              onChange={setLines}
-              taxBase={typed.tax_base.trim() ? parseAmount(typed.tax_base) : null}
-              low={LOW}
-              violations={call.failure?.violations ?? {}}
-            />
             <Field label={t("review.accountCode")} name="account_code" failure={call.failure} value={accountCode} onChange={(e) => setAccountCode(e.target.value)} hint={t("review.accountHint")} />
           </fieldset>
+        </div>
+        {/* The lines under the page and the fields, across the whole width, so descriptions have room. */}
+        <LineItemsTable
+          lines={invoice.line_items}
+          typed={lines}
+          onChange={setLines}
+          taxBase={typed.tax_base.trim() ? parseAmount(typed.tax_base) : null}
+          low={LOW}
+          violations={call.failure?.violations ?? {}}
+          disabled={!open}
+        />
           <div className="actions">
             {open && (
               <>
@@ -232,8 +244,7 @@ export default function Review() {
               </button>
             </div>
           )}
-        </form>
-      </div>
+      </form>
     </section>
   );
 }
