@@ -3,19 +3,27 @@
 import argparse
 import asyncio
 import os
+import sys
 import time
 
-from bench.drills.drills import drill_mesh, kill_drill, postgres_drill, rolling_drill, vies_drill
-from services.mesh.launcher import free_port
+from bench.drills.drills import drill_mesh, failed, kill_drill, postgres_drill, rolling_drill, vies_drill
+from services.mesh.launcher import Mesh, free_port
 from services.vies.standin import StandIn
 
 ALL = ["kill", "rolling", "postgres", "vies"]
 
 
-def show(title: str, figures: dict, started: float) -> None:
+FAILED: list[str] = []
+
+
+def show(title: str, figures: dict, started: float, mesh: Mesh) -> None:
+    """Prints the figures; a drill with problems keeps its logs (drills.failed)."""
     print(f"\n== {title} ({time.monotonic() - started:.0f} s, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     for name, value in figures.items():
         print(f"  {name}: {value}")
+    if figures["problems"]:
+        FAILED.append(title)
+        failed(mesh)
 
 
 def main() -> None:
@@ -35,6 +43,7 @@ def main() -> None:
                     "1. SIGKILL of one ledger replica under load",
                     asyncio.run(kill_drill(mesh, args.clients, args.seconds, args.seconds)),
                     started,
+                    mesh,
                 )
         elif name == "rolling":
             with drill_mesh(
@@ -46,6 +55,7 @@ def main() -> None:
                     "2. rolling restart of every service under load",
                     asyncio.run(rolling_drill(mesh, args.clients, args.seconds / 2, args.seconds / 2)),
                     started,
+                    mesh,
                 )
         elif name == "postgres":
             with drill_mesh(["identity", "ledger"], two, private_postgres=True) as mesh:
@@ -53,15 +63,19 @@ def main() -> None:
                     "3. PostgreSQL stopped for 10 s under load",
                     asyncio.run(postgres_drill(mesh, args.clients, args.seconds / 2, 10, args.seconds)),
                     started,
+                    mesh,
                 )
         elif name == "vies":
             standin = StandIn(port=free_port()).start()
             env = {"BARABA_VIES_URL": standin.url, "BARABA_VIES_TIMEOUT": "3", "BARABA_VIES_CACHE_TTL": "2"}
             try:
                 with drill_mesh(["identity", "ledger", "vies"], {"vies": 2}, env, private_postgres=True) as mesh:
-                    show("4. VIES down, then slow, under load", asyncio.run(vies_drill(mesh, standin, args.clients, args.seconds)), started)
+                    figures = asyncio.run(vies_drill(mesh, standin, args.clients, args.seconds))
+                    show("4. VIES down, then slow, under load", figures, started, mesh)
             finally:
                 standin.stop()
+    if FAILED:
+        sys.exit(f"\nfailed: {'; '.join(FAILED)}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,6 +19,15 @@ from services.mesh.postgres import EmbeddedPostgres
 from services.vies import numbers
 
 ROUTE_DEADLINE = 15.0  # the edge's timeout for these routes
+# Where a failed drill's scratch directory (every process's log, the private server's data)
+# is kept, so that its failures can be traced by request id afterwards.
+KEPT = Path(__file__).resolve().parents[2] / ".baraba" / "drills"
+_failed: set[Path] = set()  # scratch directories of meshes a drill failed on
+
+
+def failed(mesh: Mesh) -> None:
+    """Keeps `mesh`'s scratch directory when its drill_mesh ends (see KEPT)."""
+    _failed.add(mesh.workdir)
 
 
 @contextlib.contextmanager
@@ -43,8 +53,18 @@ def drill_mesh(
                 server, _handle = postgres.server_for_tests(workdir / "pg")
             with scratch_mesh(server, workdir, services, env, replicas) as mesh:
                 yield mesh
+    except BaseException:
+        _failed.add(workdir)
+        raise
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)  # the private server's data and the logs
+        if workdir in _failed:
+            _failed.discard(workdir)
+            KEPT.mkdir(parents=True, exist_ok=True)
+            kept = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=KEPT))
+            shutil.move(workdir, kept / "scratch")
+            print(f"\nthe drill failed: its logs are in {kept / 'scratch' / 'logs'}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)  # the private server's data and the logs
 
 
 async def _under_load(mesh: Mesh, fault, clients: int, before: float, after: float, mix=None, vies_numbers=()) -> tuple[Load, dict]:
@@ -70,6 +90,15 @@ def _rate(load: Load, marks: dict) -> float:
     return len(load.answers) / (marks["end"] - marks["start"])
 
 
+def _books_problems(books: dict) -> list[str]:
+    """What reconcile() found wrong: a told create missing or twice, a gap, a half-written
+    entry, or an entry nobody was told about beyond the creates answered with an error."""
+    wrong = [f"{name}: {books[name]}" for name in ("missing", "duplicate_numbers", "gaps", "half_written") if books[name]]
+    if books["unannounced"] > books["refused_creates"]:
+        wrong.append(f"unannounced entries {books['unannounced']} > refused creates {books['refused_creates']}")
+    return wrong
+
+
 # -- 1. SIGKILL one ledger replica ---------------------------------------------------------
 
 
@@ -82,6 +111,8 @@ async def kill_drill(mesh: Mesh, clients: int = 32, before: float = 5, after: fl
         marks["back"] = time.monotonic()
 
     load, marks = await _under_load(mesh, fault, clients, before, after)
+    books = await reconcile(mesh, load)
+    failures = len(load.failures())
     return {
         "load": Load.summary(load.answers),
         "requests/s": round(_rate(load, marks)),
@@ -92,7 +123,8 @@ async def kill_drill(mesh: Mesh, clients: int = 32, before: float = 5, after: fl
         "restarts counted": mesh.restart_count("ledger-2"),
         "edge retries": mesh.edge_stats("cluster.ledger.upstream_rq_retry"),
         "edge retries refused by the budget": mesh.edge_stats("cluster.ledger.upstream_rq_retry_overflow"),
-        **await reconcile(mesh, load),
+        **books,
+        "problems": [f"{failures} failed requests"] * bool(failures) + _books_problems(books),
     }
 
 
@@ -106,6 +138,8 @@ async def rolling_drill(mesh: Mesh, clients: int = 32, before: float = 3, after:
         mesh.rolling_restart(order)
 
     load, marks = await _under_load(mesh, fault, clients, before, after)
+    books = await reconcile(mesh, load)
+    failures = len(load.failures())
     return {
         "restarted": ", ".join(order),
         "restart took s": round(marks["fault_done"] - marks["fault"], 1),
@@ -113,7 +147,8 @@ async def rolling_drill(mesh: Mesh, clients: int = 32, before: float = 3, after:
         "during the restarts": Load.summary(load.between(marks["fault"], marks["fault_done"])),
         "failed": len(load.failures()),
         "failures": [(a.kind, a.status, a.body[:120]) for a in load.failures()[:5]],
-        **await reconcile(mesh, load),
+        **books,
+        "problems": [f"{failures} failed requests"] * bool(failures) + _books_problems(books),
     }
 
 
@@ -136,17 +171,32 @@ async def postgres_drill(mesh: Mesh, clients: int = 32, before: float = 5, down:
     # Recovered: from this moment on every request succeeds.
     failing_after = [a.at + a.seconds for a in after_return if a.status != 200]
     recovered_at = max(failing_after, default=marks["up"])
+    recovered = recovered_at - marks["up"]
+    # Any answer but 200 and 503, whenever it came (a 500 at the stop or the return counts too).
+    wrong = [a for a in load.failures() if a.status != 503]
+    hung = sum(1 for a in load.answers if a.seconds > ROUTE_DEADLINE or a.status == -1)
+    after_recovery = sum(1 for a in load.answers if a.at > recovered_at and a.status != 200)
+    books = await reconcile(mesh, load)
     return {
         "before": Load.summary(load.between(marks["start"], marks["fault"])),
         "while down": Load.summary(during),
         "after return": Load.summary(after_return),
         "500s or other non-503 errors while down": sum(1 for a in during if a.status not in (200, 503)),
-        "past the deadline": sum(1 for a in load.answers if a.seconds > ROUTE_DEADLINE or a.status == -1),
-        "recovered s after return": round(recovered_at - marks["up"], 1),
-        "failures after recovery": sum(1 for a in load.answers if a.at > recovered_at and a.status != 200),
+        "past the deadline": hung,
+        "recovered s after return": round(recovered, 1),
+        "failures after recovery": after_recovery,
         "successes after recovery": sum(1 for a in load.answers if a.at > recovered_at and a.status == 200),
-        "non-503 failures": [(a.kind, a.status, a.body[:160]) for a in load.failures() if a.status != 503][:5],
-        **await reconcile(mesh, load),
+        "non-503 failures": [
+            (a.kind, a.status, f"answered {a.at + a.seconds - marks['down']:+.2f} s after the stop", a.body[:160]) for a in wrong
+        ][:5],
+        **books,
+        "problems": [
+            *[f"{len(wrong)} answers neither 200 nor 503"] * bool(wrong),
+            *[f"{hung} answers past the deadline"] * bool(hung),
+            *[f"recovered {recovered:.1f} s after the return (goal: 5 s)"] * (recovered > 5),
+            *[f"{after_recovery} failures after recovery"] * bool(after_recovery),
+            *_books_problems(books),
+        ],
     }
 
 
@@ -214,16 +264,33 @@ async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, v
     others = ("create", "read", "me")
     faulty = load.between(marks["fault"], marks["fault_done"], vies)
     stale = sum(1 for a in faulty if a.status == 200 and b'"stale":true' in a.body.replace(b" ", b""))
+    # A check may take the VIES timeout; a second more covers the cache lookup and the trip.
+    budget = vies_timeout + 1
+    late = sum(1 for a in faulty if a.seconds > budget)
+    other = sum(1 for a in faulty if a.status not in (200, 503))
+    hung = sum(1 for a in faulty if a.seconds > ROUTE_DEADLINE or a.status <= 0)
+    everything_else = load.between(marks["start"], marks["end"], others)
+    else_failed = len(load.failures(everything_else))
+    books = await reconcile(mesh, load)
     return {
         "VIES up": Load.summary(load.between(marks["start"], marks["fault"], vies)),
         "VIES down": Load.summary(load.between(marks["fault"], marks["slow"], vies)),
         "VIES slow": Load.summary(load.between(marks["slow"], marks["fault_done"], vies)),
         "VIES answers while broken: stale 200": stale,
         "VIES answers while broken: 503": sum(1 for a in faulty if a.status == 503),
-        "VIES answers while broken: other": sum(1 for a in faulty if a.status not in (200, 503)),
-        "VIES answers later than the timeout + 1 s": sum(1 for a in faulty if a.seconds > vies_timeout + 1),
-        "VIES answers past the route's deadline or none": sum(1 for a in faulty if a.seconds > ROUTE_DEADLINE or a.status <= 0),
-        "everything else": Load.summary(load.between(marks["start"], marks["end"], others)),
-        "everything else failed": len(load.failures(load.between(marks["start"], marks["end"], others))),
-        **await reconcile(mesh, load),
+        "VIES answers while broken: other": other,
+        "VIES slowest answer while broken s": round(max((a.seconds for a in faulty), default=0), 2),
+        "VIES budget s (timeout + 1 s)": budget,
+        "VIES answers later than the budget": late,
+        "VIES answers past the route's deadline or none": hung,
+        "everything else": Load.summary(everything_else),
+        "everything else failed": else_failed,
+        **books,
+        "problems": [
+            *[f"{other} VIES answers neither 200 nor 503"] * bool(other),
+            *[f"{late} VIES answers later than {budget:g} s"] * bool(late),
+            *[f"{hung} VIES answers past the route's deadline or none"] * bool(hung),
+            *[f"{else_failed} other requests failed"] * bool(else_failed),
+            *_books_problems(books),
+        ],
     }
