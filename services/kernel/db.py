@@ -2,8 +2,9 @@
 each service has its own database and its own Alembic history under services/<name>/migrations.
 
 Outages: every error that means "the database cannot be reached right now" (no socket,
-connection refused or closed, the server shutting down or starting up, a full pool) is
-recognised here once (`outage`) and answered UNAVAILABLE by the interceptor, never INTERNAL;
+connection refused or closed, the server shutting down or starting up, a session it ended, a
+full pool) is recognised here once (`outage`) and answered UNAVAILABLE by the interceptor,
+never INTERNAL;
 `DatabaseWatch` tells the server's health service whether the database answers."""
 
 import asyncio
@@ -66,6 +67,11 @@ _OUTAGE_ERRORS = (
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
+    # asyncpg takes the FATAL message a server sends an idle session it ends (a fast shutdown,
+    # pg_terminate_backend) for a protocol error: until it sees the socket close, the next
+    # statement on that connection fails with "cannot switch to state …; another operation
+    # (2) is in progress" (MagicStack/asyncpg#1069). Only a connection left unusable says this.
+    asyncpg.InternalClientError,
     OSError,  # no socket file, connection refused or reset
     TimeoutError,  # connecting took longer than CONNECT_TIMEOUT
 )

@@ -1,0 +1,116 @@
+"""The moment PostgreSQL goes away, as the services' pooled connections meet it: every error a
+request can get then must be recognised as the database being unavailable (UNAVAILABLE, 503),
+never an unexpected error (INTERNAL, 500). Real PostgreSQL and asyncpg; the timing the drills
+meet only now and then is made certain by a proxy that holds back a closed socket's end."""
+
+import asyncio
+import contextlib
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from services.kernel import db
+
+
+class HoldingProxy:
+    """A TCP proxy to the PostgreSQL server that forwards everything but, when the server
+    closes a connection, keeps the client's side open until `release()`: the client has read
+    the server's last message and not yet seen the socket close."""
+
+    def __init__(self, server: str):
+        url = make_url(server)
+        host = url.host or url.query.get("host") or "127.0.0.1"
+        self.target = (str(host), url.port or 5432)
+        self.server_closed = asyncio.Event()
+        self._released = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self._server.sockets[0].getsockname()[1]
+
+    async def _open_upstream(self):
+        host, port = self.target
+        if host.startswith("/"):  # a unix socket directory
+            return await asyncio.open_unix_connection(f"{host}/.s.PGSQL.{port}")
+        return await asyncio.open_connection(host, port)
+
+    async def _serve(self, client_reader, client_writer) -> None:
+        server_reader, server_writer = await self._open_upstream()
+
+        async def pump(reader, writer, from_server: bool) -> None:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+            if from_server:
+                self.server_closed.set()
+                await self._released.wait()
+            writer.close()
+
+        tasks = [
+            asyncio.create_task(pump(client_reader, server_writer, False)),
+            asyncio.create_task(pump(server_reader, client_writer, True)),
+        ]
+        self._tasks.update(tasks)
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*tasks)
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def close(self) -> None:
+        self.release()
+        self._server.close()
+        for task in self._tasks:
+            task.cancel()
+
+
+async def _pooled_connection_ended_while_idle(server: str, use) -> BaseException:
+    """Runs `use(engine)` on a pool whose one connection the server ended while it sat idle
+    (what a fast shutdown does to every idle session: FATAL 57P01, then the socket closes),
+    before the client saw the socket close; returns what it raised."""
+    proxy = HoldingProxy(server)
+    port = await proxy.start()
+    url = make_url(server)
+    engine = db.create_engine(f"postgresql+asyncpg://{url.username}@127.0.0.1:{port}/postgres", pool_size=1)
+    admin = await asyncpg.connect(host=proxy.target[0], port=proxy.target[1], user=url.username, database="postgres")
+    try:
+        async with engine.connect() as conn:
+            pid = await conn.exec_driver_sql("SELECT pg_backend_pid()")
+            backend = pid.scalar()
+        await admin.execute("SELECT pg_terminate_backend($1)", backend)
+        await asyncio.wait_for(proxy.server_closed.wait(), 10)
+        await asyncio.sleep(0.1)  # the FATAL message reaches asyncpg; the close is held back
+        with pytest.raises(Exception, match=r"another operation \(2\) is in progress") as raised:
+            await use(engine)
+        return raised.value
+    finally:
+        proxy.release()
+        await admin.close()
+        await engine.dispose()
+        await proxy.close()
+        db.ENGINES.remove(engine)
+
+
+async def _through_the_driver(engine) -> None:
+    # As the ledger's create does: the asyncpg connection under the pooled one.
+    async with engine.connect() as conn:
+        driver = await db.driver_connection(conn)
+        await driver.fetchrow("SELECT 1")
+
+
+async def _through_sqlalchemy(engine) -> None:
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("SELECT 1")
+
+
+@pytest.mark.parametrize("use", [_through_the_driver, _through_sqlalchemy], ids=["asyncpg", "sqlalchemy"])
+def test_a_pooled_connection_the_server_ended_while_idle_is_an_outage(database_server, use):
+    """asyncpg takes the FATAL message on an idle connection for a protocol error, and the
+    next statement fails with InternalClientError ("cannot switch to state 12; another
+    operation (2) is in progress"), not a connection error: the drill's one 500."""
+    error = asyncio.run(_pooled_connection_ended_while_idle(database_server, use))
+    unavailable = db.outage(error)
+    assert unavailable is not None, repr(error)
+    assert unavailable.reason == "DATABASE_UNAVAILABLE"
