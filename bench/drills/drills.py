@@ -283,6 +283,7 @@ async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, v
         "VIES budget s (timeout + 1 s)": budget,
         "VIES answers later than the budget": late,
         "VIES answers past the route's deadline or none": hung,
+        "edge retries of VIES checks": mesh.edge_stats("cluster.vies.upstream_rq_retry"),
         "everything else": Load.summary(everything_else),
         "everything else failed": else_failed,
         **books,

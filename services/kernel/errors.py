@@ -94,6 +94,13 @@ class Unavailable(ServiceError):
     code = grpc.StatusCode.UNAVAILABLE
     reason = "UNAVAILABLE"
 
+    def __init__(self, message: str, *, reason: str | None = None, metadata: dict[str, str] | None = None, retryable: bool = True):
+        super().__init__(message, reason=reason, metadata=metadata)
+        # False when the cause is outside the mesh (VIES): an attempt now, on this replica or
+        # another, meets the same failure and the caller waits its whole budget again. The
+        # pipeline then tells the edge and gRPC clients not to retry.
+        self.retryable = retryable
+
 
 def _pack(message) -> any_pb2.Any:
     packed = any_pb2.Any()

@@ -28,10 +28,14 @@ from grpc_status import rpc_status
 from services.kernel import clients, db, metrics, peers, tracing, validation
 from services.kernel.auth import SERVICE_HEADER, Caller, TokenVerifier, caller_var, mesh_credentials
 from services.kernel.companies import require_company_access
-from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated
+from services.kernel.errors import FieldViolation, InvalidArgument, PermissionDenied, ServiceError, Unauthenticated, Unavailable
 from services.kernel.logs import request_id_var, rpc_var
 
 log = logging.getLogger("rpc")
+
+# Trailers that stop retries of an answer: the edge never retries a response that carries
+# x-envoy-ratelimited, a gRPC client none with a negative pushback (gRFC A6).
+NO_RETRY = (("x-envoy-ratelimited", "true"), ("grpc-retry-pushback-ms", "-1"))
 
 # Infrastructure services every server exposes without a token (grpcurl, health checks).
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
@@ -214,7 +218,9 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
             log.exception("unexpected error")
             self._done(grpc.StatusCode.INTERNAL, started)
             status = ServiceError("internal error; the request id identifies it in the logs").to_status()
-        await context.abort_with_status(rpc_status.to_status(status))
+        grpc_status = rpc_status.to_status(status)
+        no_retry = NO_RETRY if isinstance(exc, Unavailable) and not exc.retryable else ()
+        await context.abort(grpc_status.code, grpc_status.details, (*grpc_status.trailing_metadata, *no_retry))
 
     def _done(self, code: grpc.StatusCode, started: float, error: str | None = None) -> None:
         seconds = time.perf_counter() - started

@@ -134,9 +134,9 @@ class Checker:
         flight = self._flights.get(vat)
         if flight is None:
             if (failure := self._failures.get(vat)) and failure[0] > time.monotonic():
-                # Retries by the edge and by clients arrive within moments of a failure:
-                # they get the same answer instead of asking VIES again.
-                raise Unavailable(failure[1].message, reason=failure[1].reason, metadata=failure[1].metadata)
+                # Whoever asks again within moments of a failure (a person, a client that
+                # retries despite being told not to) gets the same answer: VIES is not asked again.
+                raise Unavailable(failure[1].message, reason=failure[1].reason, metadata=failure[1].metadata, retryable=False)
             flight = asyncio.create_task(self._ask(vat, budget))
             self._flights[vat] = flight
             flight.add_done_callback(lambda done: self._landed(vat, done))

@@ -177,9 +177,11 @@ def _fault(fault: Fault, vat: VatNumber) -> tuple[str, str]:
 
 
 def unavailable(vat: VatNumber, code: str, reason: str) -> Unavailable:
-    """UNAVAILABLE naming the member state and the reason."""
+    """UNAVAILABLE naming the member state and the reason. Not to be retried at once: every
+    replica asks the same VIES, and each retry would wait out its whole budget again."""
     return Unavailable(
         f"VIES could not check a VAT number of {vat.country} ({vat.country_code}): {reason} ({code}); try again later",
         reason=f"VIES_{code}",
         metadata={"country_code": vat.country_code, "vies_code": code},
+        retryable=False,
     )

@@ -10,10 +10,11 @@ import httpx
 import pytest
 
 from bench.drills.drills import drill_mesh, kill_drill, postgres_drill, rolling_drill, vies_drill
-from bench.drills.load import prepare
+from bench.drills.load import PASSWORD, prepare
 from bench.ledger_create_entries import entry_body
 from services.mesh.launcher import free_port
 from services.vies.standin import StandIn
+from tests.support.vies import new_bg_number
 
 VIES_TIMEOUT = 2.0
 
@@ -29,7 +30,7 @@ def standin():
 def replicated(standin):
     # A PostgreSQL of its own: on a busy shared server, its connection limit would answer 503s.
     env = {"BARABA_VIES_URL": standin.url, "BARABA_VIES_TIMEOUT": str(VIES_TIMEOUT), "BARABA_VIES_CACHE_TTL": "1"}
-    with drill_mesh(["identity", "ledger", "vies"], {"identity": 2, "ledger": 2}, env, private_postgres=True) as mesh:
+    with drill_mesh(["identity", "ledger", "vies"], {"identity": 2, "ledger": 2, "vies": 2}, env, private_postgres=True) as mesh:
         yield mesh
 
 
@@ -68,6 +69,24 @@ def test_vies_down_or_slow_answers_stale_or_503_in_time_and_nothing_else_notices
     assert figures["VIES answers past the route's deadline or none"] == 0  # how long they took: make drill
     assert figures["everything else failed"] == 0
     assert_books_intact(figures)
+
+
+def test_vies_not_answering_costs_one_budget_not_one_per_replica(replicated, standin):
+    """The edge retries a read answered UNAVAILABLE on the other replica, which would ask the
+    same VIES for its whole budget again: a VIES failure tells the edge not to."""
+    number = new_bg_number()
+    standin.script({number: {"delay": 30, "valid": True}})
+    retries = "cluster.vies.upstream_rq_retry"
+    before = replicated.edge_stats(retries)
+    with httpx.Client(base_url=f"http://127.0.0.1:{replicated.ports['edge']}", timeout=20) as http:
+        token = http.post("/api/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
+        started = time.monotonic()
+        reply = http.get(f"/api/vies/validate/{number}", headers={"authorization": f"Bearer {token}"})
+        took = time.monotonic() - started
+    assert reply.status_code == 503, reply.text
+    assert "VIES did not answer in time" in reply.json()["message"]
+    assert replicated.edge_stats(retries) == before
+    assert took < 2 * VIES_TIMEOUT  # one replica's budget (a retry would add another)
 
 
 def test_postgres_stopped_means_503s_then_recovery(private_database):

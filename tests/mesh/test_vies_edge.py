@@ -61,7 +61,6 @@ def test_vies_unavailable_is_503_with_a_clear_message(http, admin, vies_standin)
         "VIES could not check a VAT number of Bulgaria (BG): "
         "the member state's register is not answering VIES (MS_UNAVAILABLE); try again later"
     )
-    # The edge retries UNAVAILABLE; those retries are answered without asking VIES again.
     assert len(vies_standin.requests(number)) == MAX_ATTEMPTS
 
 

@@ -4,6 +4,8 @@ deadlines, the cache, stale answers while VIES is down, the local check, shared 
 
 import asyncio
 import random
+import time
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import grpc
@@ -14,6 +16,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from stdnum.gr import vat as gr_vat
 
+from services.kernel import clients
 from services.vies.remote import MAX_ATTEMPTS
 from tests.support.api import ADMIN, ADMIN_PASSWORD, login, service_log
 from tests.support.vies import new_bg_number
@@ -399,3 +402,34 @@ def test_a_persons_number_never_reaches_the_logs(vies, vies_standin, mesh):
     log = service_log(mesh, "vies")
     assert "UNAVAILABLE" in log and "INVALID_ARGUMENT" in log  # both were logged ...
     assert "8032056031" not in log and "8032056032" not in log  # ... without the number
+
+
+def test_a_check_that_joins_a_slower_one_answers_within_its_own_deadline(vies, vies_standin):
+    """One request per number at a time, but every caller within its own deadline."""
+    number = new_bg_number()
+    vies_standin.script({number: {"delay": 8, "valid": True}})
+    first = vies.check_later(number)  # 15 s: it asks VIES for as long as the policy allows
+    time.sleep(0.5)
+    started = time.monotonic()
+    error = vies.refused(number, timeout=2)
+    assert error.code() == grpc.StatusCode.UNAVAILABLE, error
+    assert time.monotonic() - started < 2
+    first.cancel()
+
+
+def test_a_vies_failure_tells_grpc_clients_not_to_retry(mesh, token, vies_standin):
+    """Every replica asks the same VIES: the mesh's own stubs, which retry UNAVAILABLE, are
+    told not to (a negative pushback), so one check costs one budget."""
+    number = new_bg_number()
+    vies_standin.script({number: {"fault": "MS_UNAVAILABLE"}})
+    request_id = str(uuid.uuid4())
+    options = [("grpc.service_config", clients.service_config("vies")), ("grpc.enable_retries", 1)]
+    with grpc.insecure_channel(f"127.0.0.1:{mesh.ports['vies']}", options=options) as channel, pytest.raises(grpc.RpcError) as refused:
+        rpc.ViesServiceStub(channel).CheckVatNumber(
+            pb.CheckVatNumberRequest(vat_number=number),
+            metadata=(("authorization", f"Bearer {token}"), ("x-request-id", request_id)),
+            timeout=10,
+        )
+    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    attempts = [line for line in service_log(mesh, "vies").splitlines() if request_id in line and '"message": "rpc"' in line]
+    assert len(attempts) == 1, attempts
