@@ -116,7 +116,9 @@ class DatabaseWatch:
     """Whether this process's databases answer, told to `on_change(ok)`. It costs nothing while
     all is well: only once a request met an outage (`outage` raises the suspicion) does it ask
     each database `SELECT 1` through its pool, once a second, until every one answers again.
-    Then the pools are emptied, so that no request meets a connection the old server closed."""
+    Then the pools are emptied, so that no request meets a connection the old server closed.
+    Only a database that cannot be reached counts as down: a probe that found every pooled
+    connection busy, or got no answer in time, says nothing (and is asked again)."""
 
     INTERVAL = 1.0
     suspected = False  # set by outage(); one watch per process
@@ -132,7 +134,11 @@ class DatabaseWatch:
             if self._ok and not DatabaseWatch.suspected:
                 continue
             DatabaseWatch.suspected = False
-            ok = all(await asyncio.gather(*(self._answers(engine) for engine in self.engines)))
+            answers = await asyncio.gather(*(self._answers(engine) for engine in self.engines))
+            if None in answers and False not in answers:  # loaded, not down: ask again
+                DatabaseWatch.suspected = True
+                continue
+            ok = all(answers)
             if ok != self._ok:
                 self._ok = ok
                 if ok:
@@ -142,14 +148,18 @@ class DatabaseWatch:
                 await self.on_change(ok)
 
     @staticmethod
-    async def _answers(engine: AsyncEngine) -> bool:
+    async def _answers(engine: AsyncEngine) -> bool | None:
+        """True: it answered; False: it cannot be reached (an outage: refused, closed, shutting
+        down); None: no verdict (the pool stayed busy, or the answer was slow)."""
         try:
             async with asyncio.timeout(POOL_TIMEOUT + CONNECT_TIMEOUT):
                 async with engine.connect() as conn:
                     await conn.exec_driver_sql("SELECT 1")
             return True
-        except Exception:
-            return False
+        except sqlalchemy.exc.TimeoutError:  # every pooled connection stayed busy
+            return None
+        except Exception as exc:  # this probe's own time-out is no outage(); a connect's is
+            return False if outage(exc) is not None else None
 
 
 async def _connect(url, database: str, timeout: float = 60) -> asyncpg.Connection:  # noqa: ASYNC109 (asyncpg's own connect timeout)

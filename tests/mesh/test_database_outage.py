@@ -9,8 +9,11 @@ import contextlib
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.kernel import db
+from services.kernel.settings import database_on
+from services.mesh.launcher import free_port
 
 
 class HoldingProxy:
@@ -114,3 +117,54 @@ def test_a_pooled_connection_the_server_ended_while_idle_is_an_outage(database_s
     unavailable = db.outage(error)
     assert unavailable is not None, repr(error)
     assert unavailable.reason == "DATABASE_UNAVAILABLE"
+
+
+async def _watch(engine, while_watching, seconds: float = 1.5) -> list[bool]:
+    """What a DatabaseWatch that suspects an outage tells its server about `engine` while
+    `while_watching` holds: the changes of health it reports."""
+    changes: list[bool] = []
+
+    async def on_change(ok: bool) -> None:
+        changes.append(ok)
+
+    watch = db.DatabaseWatch([engine], on_change)
+    watch.INTERVAL = 0.1
+    async with while_watching():
+        db.DatabaseWatch.suspected = True
+        watching = asyncio.create_task(watch.run())
+        await asyncio.sleep(seconds)
+    watching.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watching
+    db.DatabaseWatch.suspected = False
+    await engine.dispose()
+    return changes
+
+
+def test_the_watch_takes_a_busy_pool_for_a_loaded_database_not_a_down_one(database_server):
+    """Under heavy load every pooled connection may be in use for longer than the pool's
+    time-out: the probe then learns nothing. Reporting NOT_SERVING and emptying the pool
+    would take a working replica out and make every request reconnect."""
+
+    async def run() -> list[bool]:
+        url = database_on(database_server, "postgres")
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.3)
+
+        @contextlib.asynccontextmanager
+        async def pool_busy():
+            async with engine.connect() as held:
+                await held.exec_driver_sql("SELECT 1")
+                yield
+
+        return await _watch(engine, pool_busy)
+
+    assert asyncio.run(run()) == []
+
+
+def test_the_watch_reports_a_database_it_cannot_reach(database_server):
+    async def run() -> list[bool]:
+        url = make_url(database_on(database_server, "postgres")).set(host="127.0.0.1", port=free_port(), query={})
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.3)
+        return await _watch(engine, contextlib.nullcontext)
+
+    assert asyncio.run(run())[:1] == [False]
