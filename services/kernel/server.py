@@ -25,6 +25,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 import grpc
+import uvloop
 from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
@@ -163,7 +164,9 @@ def run_service(name: str, build: Callable[[Settings], Awaitable[MeshServer]]) -
         await server.serve_until_signal()
 
     try:
-        asyncio.run(main())
+        # uvloop: the same asyncio API on libuv, with less CPU per request in the event loop
+        # (gRPC's callbacks, asyncpg's sockets) than the standard loop.
+        uvloop.run(main())
     except ConfigError as exc:
         log.error("refusing to start: %s", exc)
         sys.exit(2)
