@@ -98,34 +98,47 @@ def tolerant_deserializer(deserialize: Callable[[bytes], object], descriptor: De
     return run
 
 
+class _Rule:
+    """An AccessRule read once into plain attributes: every request consults it, and reading a
+    protobuf field costs more than the check it serves."""
+
+    def __init__(self, rule: access_pb2.AccessRule):
+        self.internal, self.public, self.company_field = rule.internal, rule.public, rule.company_field
+        self.permission = permission_name(rule.permission) if rule.permission else None
+
+
 class MeshInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, verifier: TokenVerifier):
         self.verifier = verifier
-        self._rules: dict[str, access_pb2.AccessRule] = {}
+        # The wrapped handler of each method, built on its first call: the same for every call.
+        self._handlers: dict[str, grpc.RpcMethodHandler] = {}
 
     async def intercept_service(self, continuation, details: grpc.HandlerCallDetails):
+        method = details.method
+        if (wrapped := self._handlers.get(method)) is not None:
+            return wrapped
         handler = await continuation(details)
-        if handler is None or details.method.startswith(HEALTH_PREFIX):
+        if handler is None or method.startswith(HEALTH_PREFIX):
             # Health checks (each second from the edge and every client channel) are neither
             # logged nor counted, and Watch streams by context.write, not by yielding.
             return handler
-        method = details.method
-        if method not in self._rules:
-            self._rules[method] = access_rule(method)
-        rule = self._rules[method]
-        metadata = dict(details.invocation_metadata or ())
+        wrapped = self._handlers[method] = self._wrap(handler, method)
+        return wrapped
+
+    def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        rule = _Rule(access_rule(method))
         deserializer = handler.request_deserializer
         if deserializer is not None and (input_type := _input_type(method)) is not None:
             deserializer = tolerant_deserializer(deserializer, input_type)
         if handler.unary_unary:
             return grpc.unary_unary_rpc_method_handler(
-                self._unary(handler.unary_unary, method, rule, metadata),
+                self._unary(handler.unary_unary, method, rule),
                 request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream:
             return grpc.unary_stream_rpc_method_handler(
-                self._server_stream(handler.unary_stream, method, rule, metadata),
+                self._server_stream(handler.unary_stream, method, rule),
                 request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
@@ -133,8 +146,9 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         # MeshServer.add refuses such RPCs in our contracts: they would run unchecked.
         return handler
 
-    def _unary(self, behavior: Callable[..., Awaitable], method, rule, metadata):
+    def _unary(self, behavior: Callable[..., Awaitable], method: str, rule: _Rule):
         async def run(request, context: grpc.aio.ServicerContext):
+            metadata = dict(context.invocation_metadata() or ())
             started = self._enter(method, metadata, context)
             try:
                 await self._admit(request, rule, metadata)
@@ -146,8 +160,9 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
 
         return run
 
-    def _server_stream(self, behavior, method, rule, metadata):
+    def _server_stream(self, behavior, method: str, rule: _Rule):
         async def run(request, context: grpc.aio.ServicerContext):
+            metadata = dict(context.invocation_metadata() or ())
             started = self._enter(method, metadata, context)
             try:
                 await self._admit(request, rule, metadata)
@@ -169,7 +184,7 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         context.set_trailing_metadata((("x-request-id", request_id),))
         return time.perf_counter()
 
-    async def _admit(self, request, rule: access_pb2.AccessRule, metadata: dict) -> None:
+    async def _admit(self, request, rule: _Rule, metadata: dict) -> None:
         if isinstance(request, Undecodable):
             raise InvalidArgument(request.violation)
         if rule.internal:
@@ -177,7 +192,7 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
         if not rule.public:
             caller = await self._authenticate(metadata)
             caller_var.set(caller)
-            if rule.permission and not caller.has(name := permission_name(rule.permission)):
+            if (name := rule.permission) is not None and not caller.has(name):
                 raise PermissionDenied(f"this needs the '{name}' permission", metadata={"permission": name})
         # The company before the rest of the request: someone without a grant learns nothing,
         # not even which of their fields would be refused. A malformed id is validation's.

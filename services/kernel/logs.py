@@ -36,13 +36,19 @@ class JsonFormatter(logging.Formatter):
             entry["rpc"] = rpc
         if trace_id is not None and (current := trace_id()):
             entry["trace_id"] = current
-        entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
+        fields = vars(record)
+        for name in sorted(fields.keys() - _RESERVED):  # the caller's extra={...}; few, so sorting is cheap
+            entry[name] = fields[name]
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
 def configure(service: str, level: str = "INFO") -> None:
+    # What a LogRecord would otherwise look up for every line and this format never prints
+    # (the logging HOWTO's "Optimization" switches): the caller's frame, thread and process.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger()

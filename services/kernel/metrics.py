@@ -31,9 +31,16 @@ LATENCY = Histogram(
 )
 
 
+_children: dict[tuple[str, str], tuple] = {}
+
+
 def observe(method: str, code: str, seconds: float) -> None:
-    RPCS.labels(method, code).inc()
-    LATENCY.labels(method).observe(seconds)
+    # The labelled series, looked up once per method and code: labels() takes a lock and
+    # builds a key on every call.
+    if (series := _children.get((method, code))) is None:
+        series = _children[method, code] = (RPCS.labels(method, code), LATENCY.labels(method))
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def counter(name: str, documentation: str, label: str | None = None, values: tuple[str, ...] = ()) -> Counter:
