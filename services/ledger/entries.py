@@ -472,9 +472,10 @@ class JournalEntries:
         caller = current_caller()
         key = idempotency.key(f"{caller.user_id}/{cid}", "CreateJournalEntry", request_id)
         # One statement that commits on its own, the request_id's claim included, so the
-        # company's number row is locked only while PostgreSQL runs it.
+        # company's number row is locked only while PostgreSQL runs it. It goes to asyncpg
+        # directly, outside any transaction (SQLAlchemy begins one only for its own statements:
+        # a repeat's reads below), so no AUTOCOMMIT option is needed, nor its cost per create.
         async with self._creates.turn(cid), self.engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             entry = await _create(conn, cid, uuid.UUID(caller.user_id), draft, key)
             if entry is None:
                 assert key is not None, "only a request_id can have been claimed before"
