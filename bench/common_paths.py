@@ -3,7 +3,7 @@ calls them), each against the kernel pipeline's own rate: GET /.well-known/jwks.
 and touches no database, so it is what one request costs through Envoy and the pipeline alone.
 
     .venv/bin/python -m bench.common_paths [--seconds 8] [--concurrency 32] [--only jwks,me,...]
-        [--profile DIR --py-spy PATH]   # a py-spy flame graph of identity and ledger per path
+        [--profile DIR --py-spy PATH [--native]]   # py-spy profiles of identity and ledger per path
 
 Goals (ratios of one run, so a busy machine affects every line alike):
   GET /api/auth/me and one journal entry      >= 75 % of the JWKS rate, p99 < 100 ms
@@ -59,17 +59,20 @@ async def load(port: int, make: Request, seconds: float, concurrency: int) -> tu
     return latencies, errors, time.process_time() - cpu_started
 
 
-def start_profiles(mesh, py_spy: str, out: Path, name: str, seconds: float) -> list[subprocess.Popen]:
+def start_profiles(mesh, py_spy: str, out: Path, name: str, seconds: float, native: bool) -> list[subprocess.Popen]:
     out.mkdir(parents=True, exist_ok=True)
     started = []
     for service in ("identity", "ledger"):
         target = ["--pid", str(mesh.processes[service].pid), "--duration", str(int(seconds)), "--rate", "200"]
-        output = ["--format", "speedscope", "--output", str(out / f"{name}-{service}.json"), "--nonblocking"]
+        output = ["--format", "speedscope", "--output", str(out / f"{name}-{service}.json")]
+        # --native shows where gRPC's C core and asyncpg's Cython spend it, and needs the
+        # process stopped for each sample; without it, samples do not stop the process.
+        output.append("--native" if native else "--nonblocking")
         started.append(subprocess.Popen([py_spy, "record", *target, *output], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     return started
 
 
-async def run(mesh, seconds: float, concurrency: int, only: list[str], profile: Path | None, py_spy: str) -> None:
+async def run(mesh, seconds: float, concurrency: int, only: list[str], profile: Path | None, py_spy: str, native: bool = False) -> None:
     port = mesh.ports["edge"]
     host = "127.0.0.1"
     load_before = os.getloadavg()[0]
@@ -106,7 +109,7 @@ async def run(mesh, seconds: float, concurrency: int, only: list[str], profile: 
             continue
         await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
         cpu_before, db_before = cpu_seconds(mesh), database_cpu_seconds(mesh)
-        profiles = start_profiles(mesh, py_spy, profile, key, seconds) if profile else []
+        profiles = start_profiles(mesh, py_spy, profile, key, seconds, native) if profile else []
         latencies, errors, client_cpu = await load(port, make, seconds, concurrency)
         for process in profiles:
             process.wait()
@@ -140,10 +143,11 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated: jwks, me, entry, list, create, create_rid")
     parser.add_argument("--profile", type=Path, help="write py-spy profiles (speedscope JSON) here")
     parser.add_argument("--py-spy", default="py-spy", help="the py-spy binary (not a dependency of the project)")
+    parser.add_argument("--native", action="store_true", help="py-spy --native: C and Cython frames too (pauses each sample)")
     args = parser.parse_args()
     only = [name for name in args.only.split(",") if name]
     with ledger_mesh() as mesh:
-        asyncio.run(run(mesh, args.seconds, args.concurrency, only, args.profile, args.py_spy))
+        asyncio.run(run(mesh, args.seconds, args.concurrency, only, args.profile, args.py_spy, args.native))
 
 
 if __name__ == "__main__":
