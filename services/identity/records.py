@@ -1,13 +1,15 @@
 """What identity's aggregates share: lookups by id, the unique-name check and the rule that
 somebody must remain able to manage users."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from services.identity.store import Group, User
+from services.identity.store import PERMISSION_FLAGS, Group, Session, User
+from services.kernel.db import Statement, reading
 from services.kernel.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.kernel.fields import parse_uuid
 
@@ -18,6 +20,39 @@ ADMIN_LOCK = "SELECT pg_advisory_xact_lock(hashtext('identity.admins'))"
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+# A user as the contract shows them: their columns, their group's name and permission flags.
+_USER_COLUMNS = ("id", "username", "email", "first_name", "last_name", "is_active", "group_id", "created_at", "updated_at")
+_PROFILE = (
+    *(getattr(User, name) for name in _USER_COLUMNS),
+    Group.name.label("group_name"),
+    *(getattr(Group, flag) for flag in PERMISSION_FLAGS),
+)
+_USER = Statement(select(*_PROFILE).join(Group, Group.id == User.group_id).where(User.id == bindparam("id")))
+# The signed-in user's profile with what decides whether their token still holds: one statement.
+SIGNED_IN = Statement(
+    select(*_PROFILE, User.token_version, Session.revoked_at)
+    .select_from(Session)
+    .join(User, User.id == Session.user_id)
+    .join(Group, Group.id == User.group_id)
+    .where(Session.id == bindparam("sid"))
+)
+
+
+def profile(user: User) -> Mapping:
+    """An ORM user as the row _USER reads."""
+    row = {name: getattr(user, name) for name in _USER_COLUMNS}
+    return {**row, "group_name": user.group.name, **{flag: getattr(user.group, flag) for flag in PERMISSION_FLAGS}}
+
+
+async def read_user(engine: AsyncEngine, user_id: str) -> Mapping:
+    """A user's profile row, one statement on a read connection."""
+    async with reading(engine) as conn:
+        row = await _USER.fetchrow(conn, id=parse_uuid(user_id))
+    if row is None:
+        raise NotFound(f"user {user_id} not found")
+    return row
 
 
 async def find_user(db: AsyncSession, user_id: str, lock: bool = False) -> User:

@@ -46,7 +46,7 @@ async def build(settings: Settings) -> MeshServer:
     await keys.load(db.session_factory(engine))
     factory = db.session_factory(engine)
     policy = load_policy(settings)
-    sessions, users = Sessions(factory, keys, policy), Users(factory)
+    sessions, users = Sessions(engine, keys, policy), Users(engine)
     try:
         await users.bootstrap_admin(admin_username, admin_password)
     except ValueError as exc:

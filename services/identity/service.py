@@ -1,6 +1,7 @@
 """Identity's servicers: proto <-> the aggregates (sessions, users, groups, grants), nothing else."""
 
 import json
+from collections.abc import Mapping
 
 from baraba.identity.v1 import identity_pb2 as pb
 from baraba.identity.v1 import identity_pb2_grpc as rpc
@@ -10,6 +11,7 @@ from google.protobuf import empty_pb2
 from services.identity import throttle
 from services.identity.grants import CompanyGrants
 from services.identity.groups import Groups, permission_flags
+from services.identity.records import profile
 from services.identity.revocations import Revocations
 from services.identity.security import Keystore
 from services.identity.sessions import Sessions, SignIn
@@ -23,19 +25,21 @@ def _permissions(group: Group) -> pb.Permissions:
     return pb.Permissions(**{flag: getattr(group, flag) for flag in PERMISSION_FLAGS})
 
 
-def user_message(user: User) -> pb.User:
+def user_message(user: User | Mapping) -> pb.User:
+    """A user from its ORM object or its profile row (records.profile)."""
+    row = profile(user) if isinstance(user, User) else user
     return pb.User(
-        id=str(user.id),
-        username=user.username,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        is_active=user.is_active,
-        group_id=str(user.group_id),
-        group_name=user.group.name,
-        permissions=_permissions(user.group),
-        created_at=timestamp(user.created_at),
-        updated_at=timestamp(user.updated_at),
+        id=str(row["id"]),
+        username=row["username"],
+        email=row["email"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        is_active=row["is_active"],
+        group_id=str(row["group_id"]),
+        group_name=row["group_name"],
+        permissions=pb.Permissions(**{flag: row[flag] for flag in PERMISSION_FLAGS}),
+        created_at=timestamp(row["created_at"]),
+        updated_at=timestamp(row["updated_at"]),
     )
 
 
@@ -99,7 +103,7 @@ class AuthServicer(rpc.AuthServiceServicer):
         return empty_pb2.Empty()
 
     async def GetMe(self, request, context):
-        return user_message(await self.users.get(current_caller().user_id))
+        return user_message(self.sessions.signed_in_user())
 
     async def UpdateProfile(self, request, context):
         changes = _present(request, "email", "first_name", "last_name")

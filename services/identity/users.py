@@ -2,10 +2,11 @@
 
 import logging
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import exists, func, select, text, tuple_
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.identity import passwords, security
 from services.identity.records import (
@@ -15,20 +16,22 @@ from services.identity.records import (
     find_group,
     find_user,
     flush_unique,
+    read_user,
 )
 from services.identity.revocations import end_sessions, void_deleted_user, void_tokens
 from services.identity.store import Group, User
 from services.kernel import paging
 from services.kernel.auth import Caller
-from services.kernel.db import reading_session
+from services.kernel.db import session_factory
 from services.kernel.errors import FailedPrecondition
 
 log = logging.getLogger(__name__)
 
 
 class Users:
-    def __init__(self, sessions: async_sessionmaker):
-        self.sessions = sessions
+    def __init__(self, engine: AsyncEngine):
+        self.engine = engine
+        self.sessions = session_factory(engine)
 
     async def bootstrap_admin(self, username: str, password: str | None) -> None:
         """Creates the first administrator when there are no users at all."""
@@ -49,9 +52,9 @@ class Users:
             )
         log.info("created the first administrator", extra={"username": username})
 
-    async def get(self, user_id: str) -> User:
-        async with reading_session(self.sessions) as db:
-            return await find_user(db, user_id)
+    async def get(self, user_id: str) -> Mapping:
+        """The user's profile row (records.profile)."""
+        return await read_user(self.engine, user_id)
 
     async def list(self, size: int, token: str) -> tuple[list[User], str, int]:
         size = paging.page_size(size)

@@ -12,14 +12,18 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 import sqlalchemy.exc
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import NullPool
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 from services.kernel import metrics
 from services.kernel.errors import Unavailable
@@ -35,6 +39,7 @@ MIGRATION_LOCK_ID = 0x62617261  # "bara"
 ENGINES: list[AsyncEngine] = []
 POOL_TIMEOUT = 5.0  # seconds a request waits for a free connection before UNAVAILABLE
 CONNECT_TIMEOUT = 3.0
+_ASYNCPG = PGDialect_asyncpg()
 
 
 def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
@@ -179,20 +184,49 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker:
 
 
 @contextlib.asynccontextmanager
-async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A pooled connection for reads whose statements each stand alone (autocommit): no BEGIN
-    before the first and no ROLLBACK when it goes back to the pool, two round trips fewer per
-    request. What must see one snapshot is read in one statement."""
-    async with engine.connect() as conn:
-        yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+async def reading(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection's asyncpg driver, for reads whose statements each stand alone
+    (autocommit: no BEGIN before the first and no ROLLBACK on return to the pool) and run as
+    `Statement`s. No SQLAlchemy connection around it, so no per-checkout isolation-level switch
+    and no reset work: a read costs its one round trip. What must see one snapshot is read in
+    one statement. A connection that broke meanwhile is discarded, not handed to the next read."""
+    pooled = await engine.raw_connection()
+    driver = pooled.driver_connection
+    assert driver is not None, "a checked-out connection has a driver connection"
+    broken = False
+    try:
+        yield driver
+    except Exception as exc:
+        broken = outage(exc) is not None
+        raise
+    finally:
+        if broken or driver.is_closed():
+            pooled.invalidate()
+        else:
+            pooled.close()
 
 
-@contextlib.asynccontextmanager
-async def reading_session(sessions: async_sessionmaker) -> AsyncIterator[AsyncSession]:
-    """An ORM session for reads, on an autocommit connection as `reading`."""
-    async with sessions() as db:
-        await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        yield db
+class Statement:
+    """A SQLAlchemy Core statement compiled once, at import, for asyncpg's $n parameters and run
+    on a `reading` connection by name: `await ONE.fetchrow(conn, cid=..., eid=...)`. asyncpg
+    prepares it once per connection (its statement cache); SQLAlchemy's per-execution work
+    (cache key, execution context, result objects) is skipped. Parameters must be plain values
+    asyncpg encodes itself (no SQLAlchemy bind processing, no expanding IN: use = ANY)."""
+
+    def __init__(self, statement: ClauseElement):
+        compiled = cast(SQLCompiler, statement.compile(dialect=_ASYNCPG))
+        self.sql = str(compiled)
+        self._names = tuple(compiled.positiontup or ())
+        self._fixed = {name: value for name, value in compiled.params.items() if value is not None}
+
+    def args(self, params: dict) -> list:
+        return [params[name] if name in params else self._fixed[name] for name in self._names]
+
+    async def fetch(self, conn: asyncpg.Connection, **params) -> list[asyncpg.Record]:
+        return await conn.fetch(self.sql, *self.args(params))
+
+    async def fetchrow(self, conn: asyncpg.Connection, **params) -> asyncpg.Record | None:
+        return await conn.fetchrow(self.sql, *self.args(params))
 
 
 async def driver_connection(conn: AsyncConnection) -> asyncpg.Connection:

@@ -17,12 +17,13 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, delete, func, insert, select, update
+import asyncpg
+from sqlalchemy import CTE, Integer, Select, Subquery, bindparam, delete, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.kernel import idempotency, metrics, paging
+from services.kernel import db, idempotency, metrics, paging
 from services.kernel.auth import current_caller
-from services.kernel.db import driver_connection, reading
+from services.kernel.db import driver_connection
 from services.kernel.errors import FailedPrecondition, NotFound
 from services.ledger.store import IDEMPOTENCY_KEYS, Account, Counterpart, EntryCounter, EntryLine, JournalEntry
 from services.ledger.values import ZERO, Violations, money
@@ -228,37 +229,44 @@ _LINES_WITH_ACCOUNTS = (
 
 
 _LINE_COLUMNS = [column.name for column in _LINES_WITH_ACCOUNTS.selected_columns]
+_HEADER_COLUMNS = [column.name for column in ENTRIES.c]
+_HEADERS = len(_HEADER_COLUMNS)
 
 
-def _with_lines(headers: Select) -> Select:
-    """The entries `headers` selects, newest number first, each row joined with one of its
-    lines: one statement, so one round trip and one snapshot (no transaction around it)."""
-    page = headers.cte("page")
+def _with_lines(page: CTE, total: Subquery | None = None) -> Select:
+    """The entries of `page`, newest number first, each row joined with one of its lines (and
+    led by the `total` count, if given): one statement, so one round trip and one snapshot (no
+    transaction around it)."""
     lines = _LINES_WITH_ACCOUNTS.order_by(None).subquery("l")
+    leading = [] if total is None else [total.c.total_size]
+    base = page if total is None else total.outerjoin(page, true())
     return (
-        select(page, *(lines.c[name] for name in _LINE_COLUMNS))
-        .select_from(page.outerjoin(lines, lines.c.entry_id == page.c.id))
+        select(*leading, page, *(lines.c[name] for name in _LINE_COLUMNS))
+        .select_from(base.outerjoin(lines, lines.c.entry_id == page.c.id))
         .order_by(page.c.number.desc(), lines.c.line_number)
     )
 
 
-_HEADER_COLUMNS = [column.name for column in ENTRIES.c]
-_LINE_ID = len(_HEADER_COLUMNS) + _LINE_COLUMNS.index("id")
-
-
-async def _entries(conn: AsyncConnection, query: Select, **params) -> list[Entry]:
-    """Runs a _with_lines statement (built once, its values bound here) into entries."""
+def _entries(rows: Sequence[Sequence], start: int = 0) -> list[Entry]:
+    """Rows of header columns from `start`, each followed by a line's columns (a _with_lines
+    statement) or by none (headers only), into entries."""
     found: dict[uuid.UUID, tuple[dict, list[dict]]] = {}
-    split = len(_HEADER_COLUMNS)
-    for row in await conn.execute(query, params):
-        if row[0] not in found:
-            found[row[0]] = (dict(zip(_HEADER_COLUMNS, row[:split], strict=True)), [])
-        if row[_LINE_ID] is not None:
-            found[row[0]][1].append(dict(zip(_LINE_COLUMNS, row[split:], strict=True)))
+    split = start + _HEADERS
+    line_id = split + _LINE_COLUMNS.index("id") if rows and len(rows[0]) > split else None
+    for row in rows:
+        entry_id = row[start]
+        if entry_id is None:  # a list's one row when its page is empty
+            continue
+        if entry_id not in found:
+            found[entry_id] = (dict(zip(_HEADER_COLUMNS, row[start:split], strict=True)), [])
+        if line_id is not None and row[line_id] is not None:
+            found[entry_id][1].append(dict(zip(_LINE_COLUMNS, row[split:], strict=True)))
     return [Entry(header, lines) for header, lines in found.values()]
 
 
-_ONE_ENTRY = _with_lines(select(ENTRIES).where(ENTRIES.c.company_id == bindparam("cid"), ENTRIES.c.id == bindparam("eid")))
+_ONE_ENTRY = db.Statement(
+    _with_lines(select(ENTRIES).where(ENTRIES.c.company_id == bindparam("cid"), ENTRIES.c.id == bindparam("eid")).cte("page"))
+)
 # A list's filters, each compared with the bound parameter of its name.
 _FILTERS = {
     "date_from": lambda c: c.accounting_date >= bindparam("date_from"),
@@ -271,14 +279,19 @@ _FILTERS = {
 
 
 @cache
-def _list_queries(filters: tuple[str, ...]) -> tuple[Select, Select]:
-    """A list's page (headers and their lines) and its count, built once per combination of
-    filters: building a statement costs more than running it."""
+def _list_query(filters: tuple[str, ...], with_lines: bool) -> db.Statement:
+    """A list's page and the count of all its entries, built once per combination of filters
+    and view: one statement, so the total and the page are of one snapshot and cost one round
+    trip. The count is the first column of every row; an empty page is one row of the count."""
     c = ENTRIES.c
     where = [c.company_id == bindparam("cid"), *(_FILTERS[name](c) for name in filters if name != "after")]
+    total = select(func.count().label("total_size")).select_from(ENTRIES).where(*where).subquery("total")
     page = select(ENTRIES).where(*where, *(_FILTERS["after"](c) for name in filters if name == "after"))
-    page = page.order_by(c.number.desc()).limit(bindparam("limit", type_=Integer))
-    return _with_lines(page), select(func.count()).select_from(ENTRIES).where(*where)
+    page_cte = page.order_by(c.number.desc()).limit(bindparam("limit", type_=Integer)).cte("page")
+    if with_lines:
+        return db.Statement(_with_lines(page_cte, total))
+    headers = select(total.c.total_size, page_cte).select_from(total.outerjoin(page_cte, true()))
+    return db.Statement(headers.order_by(page_cte.c.number.desc()))
 
 
 # One statement, one round trip: look up the accounts and counterparts the entry names, and
@@ -421,8 +434,10 @@ class JournalEntries:
             raise NotFound(f"journal entry {entry_id} not found")
         return row._mapping
 
-    async def _entry(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID) -> Entry:
-        found = await _entries(conn, _ONE_ENTRY, cid=cid, eid=entry_id)
+    async def _entry(self, conn: AsyncConnection | asyncpg.Connection, cid: uuid.UUID, entry_id: uuid.UUID) -> Entry:
+        """The entry with its lines, read on `conn` (in its transaction, if it has one)."""
+        driver = conn if isinstance(conn, asyncpg.Connection) else await driver_connection(conn)
+        found = _entries(await _ONE_ENTRY.fetch(driver, cid=cid, eid=entry_id))
         if not found:
             raise NotFound(f"journal entry {entry_id} not found")
         return found[0]
@@ -436,12 +451,14 @@ class JournalEntries:
         return header
 
     async def get(self, company_id: str, entry_id: str) -> Entry:
-        async with reading(self.engine) as conn:
+        async with db.reading(self.engine) as conn:
             return await self._entry(conn, uuid.UUID(company_id), uuid.UUID(entry_id))
 
-    async def list(self, company_id: str, requested_size: int, token: str, filters: Mapping) -> tuple[list[Entry], str, int]:
-        """Newest number first. Filters: date_from/date_to (accounting date), posted (None for
-        both), counterpart_id, document_type."""
+    async def list(
+        self, company_id: str, requested_size: int, token: str, filters: Mapping, *, with_lines: bool = True
+    ) -> tuple[list[Entry], str, int]:
+        """Newest number first, with their lines or (`with_lines` false) headers only. Filters:
+        date_from/date_to (accounting date), posted (None for both), counterpart_id, document_type."""
         v = Violations()
         date_from = v.date(filters["date_from"], "date_from", required=False)
         date_to = v.date(filters["date_to"], "date_to", required=False)
@@ -457,13 +474,10 @@ class JournalEntries:
             "after": after[0] if after else None,
         }
         given = {name: value for name, value in given.items() if value is not None}
-        page_query, count_query = _list_queries(tuple(given))
-        cid = uuid.UUID(company_id)
-        async with reading(self.engine) as conn:
-            entries = await _entries(conn, page_query, cid=cid, limit=size + 1, **given)
-            total = await conn.scalar(count_query, {"cid": cid, **{k: v for k, v in given.items() if k != "after"}})
-        page, next_token = paging.next_page(entries, size, lambda e: (e.header["number"],))
-        return page, next_token, total or 0
+        async with db.reading(self.engine) as conn:
+            rows = await _list_query(tuple(given), with_lines).fetch(conn, cid=uuid.UUID(company_id), limit=size + 1, **given)
+        page, next_token = paging.next_page(_entries(rows, start=1), size, lambda e: (e.header["number"],))
+        return page, next_token, rows[0][0]
 
     async def create(self, company_id: str, raw: Mapping, request_id: str) -> Entry:
         """The new entry, or for a repeat of request_id the entry the first request created."""

@@ -280,7 +280,10 @@ class JournalEntryServicer(rpc.JournalEntryServiceServicer):
             "counterpart_id": request.counterpart_id,
             "document_type": request.document_type,
         }
-        entries, next_token, total = await self.entries.list(request.company_id, request.page_size, request.page_token, filters)
+        with_lines = request.view != pb.JOURNAL_ENTRY_VIEW_BASIC  # unset is FULL, as before views existed
+        entries, next_token, total = await self.entries.list(
+            request.company_id, request.page_size, request.page_token, filters, with_lines=with_lines
+        )
         return pb.ListJournalEntriesResponse(
             journal_entries=[entry_message(e) for e in entries], next_page_token=next_token, total_size=total
         )

@@ -170,16 +170,19 @@ def test_an_unknown_refresh_token_is_401(http):
 # --- the caller's own account -------------------------------------------------------------
 
 
-def test_me_profile_and_password_change(http, new_user):
+def test_me_profile_and_password_change(http, admin, new_user):
     user, password = new_user()
     session = login(http, user["username"], password)
     headers = bearer(session["token"])
     me = http.get("/api/auth/me", headers=headers).json()
     assert me["id"] == user["id"] and me["group_name"] == "viewers"
+    assert me == http.get(f"/api/users/{user['id']}", headers=admin).json()
 
     updated = http.put("/api/auth/profile", headers=headers, json={"first_name": "Иван"})
     assert updated.status_code == 200
     assert updated.json()["first_name"] == "Иван" and updated.json()["email"] == user["email"]
+    # /me reads the profile with the token's check, never from a cache: the change shows at once.
+    assert http.get("/api/auth/me", headers=headers).json() == updated.json()
 
     wrong = http.post("/api/auth/change-password", headers=headers, json={"current_password": "nope", "new_password": "new-password-1"})
     assert wrong.status_code == 400 and "current_password" in field_violations(wrong)

@@ -374,6 +374,27 @@ def test_listing_entries_filters_and_pages(http, admin):
     assert bad.status_code == 400 and "page_token" in field_violations(bad)
 
 
+def test_a_basic_list_has_the_headers_without_lines_and_full_is_the_default(http, admin, company, accounts):
+    create_entry(http, admin, company["id"], purchase_invoice(accounts))
+    url = f"/api/companies/{company['id']}/journal-entries"
+    full = http.get(url, headers=admin, params={"page_size": 3}).json()
+    basic = http.get(url, headers=admin, params={"page_size": 3, "view": "JOURNAL_ENTRY_VIEW_BASIC"}).json()
+    asked_full = http.get(url, headers=admin, params={"page_size": 3, "view": "JOURNAL_ENTRY_VIEW_FULL"}).json()
+    assert full == asked_full and all(entry["lines"] for entry in full["journal_entries"])
+    assert basic["total_size"] == full["total_size"] and basic["next_page_token"] == full["next_page_token"]
+    assert basic["journal_entries"] == [{**entry, "lines": []} for entry in full["journal_entries"]]
+    # A filter that matches nothing still counts: an empty page has its total (0).
+    empty = http.get(url, headers=admin, params={"view": "JOURNAL_ENTRY_VIEW_BASIC", "document_type": "99"}).json()
+    assert empty["journal_entries"] == [] and empty["total_size"] == 0
+
+
+@pytest.mark.parametrize("view", ["7", "JOURNAL_ENTRY_VIEW_HUGE"])
+def test_an_unknown_list_view_is_refused_naming_the_field(http, admin, company, view):
+    # The edge decodes query parameters: it refuses what is no value of the enum, as any field's.
+    bad = http.get(f"/api/companies/{company['id']}/journal-entries", headers=admin, params={"view": view})
+    assert bad.status_code == 400 and error_of(bad)["message"].startswith("view: invalid value")
+
+
 # --- accounts, counterparts, VAT rates ---------------------------------------------------------
 
 

@@ -9,6 +9,8 @@ import grpc
 import pytest
 from baraba.ledger.v1 import ledger_pb2 as pb
 from baraba.ledger.v1 import ledger_pb2_grpc as rpc
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 from tests.support.api import bearer, error_of, login, service_channel
 from tests.support.ledger import accounts_by_code, create_company, line
@@ -262,6 +264,21 @@ def test_the_vat_stream_needs_the_vat_returns_permission_and_a_grant(ledger, htt
     with pytest.raises(grpc.RpcError) as bad:
         stream(ledger, admin, company["id"], "202513")
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "period" in (bad.value.details() or "")
+
+
+def test_a_list_view_the_contract_does_not_define_is_refused_naming_the_field(ledger, admin, books):
+    """gRPC clients can send any number for an enum; only the defined views are answered."""
+    with pytest.raises(grpc.RpcError) as bad:
+        ledger.ListJournalEntries(pb.ListJournalEntriesRequest(company_id=books[0]["id"], view=7), metadata=auth(admin))  # type: ignore[arg-type]
+    status = rpc_status.from_call(bad.value)
+    assert status is not None and status.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    violations = error_details_pb2.BadRequest()
+    next(d for d in status.details if d.Is(error_details_pb2.BadRequest.DESCRIPTOR)).Unpack(violations)
+    assert [v.field for v in violations.field_violations] == ["view"]
+    basic = ledger.ListJournalEntries(
+        pb.ListJournalEntriesRequest(company_id=books[0]["id"], view=pb.JOURNAL_ENTRY_VIEW_BASIC), metadata=auth(admin)
+    )
+    assert basic.journal_entries and not any(entry.lines for entry in basic.journal_entries)
 
 
 def test_validate_vat_while_vies_is_down_is_a_clear_503_and_changes_nothing(mesh, http, admin, books):

@@ -2,6 +2,9 @@
 
 import { rpc } from "../api/http";
 
+export type JournalEntryView = "JOURNAL_ENTRY_VIEW_UNSPECIFIED" | "JOURNAL_ENTRY_VIEW_BASIC" | "JOURNAL_ENTRY_VIEW_FULL";
+export const JournalEntryViewValues: readonly JournalEntryView[] = ["JOURNAL_ENTRY_VIEW_UNSPECIFIED", "JOURNAL_ENTRY_VIEW_BASIC", "JOURNAL_ENTRY_VIEW_FULL"];
+
 export interface Company {
   id: string;
   name: string;
@@ -427,6 +430,7 @@ export interface ListJournalEntriesRequest {
   posted?: boolean;
   counterpart_id: string;
   document_type: string;
+  view: JournalEntryView;
 }
 
 export interface ListJournalEntriesResponse {

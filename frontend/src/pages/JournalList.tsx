@@ -43,6 +43,7 @@ export default function JournalList() {
         date_to: filters.date_to,
         document_type: filters.document_type,
         counterpart_id: filters.counterpart_id,
+        view: "JOURNAL_ENTRY_VIEW_BASIC", // the table shows headers only: no lines
         ...(filters.posted ? { posted: filters.posted === "true" } : {}),
       }),
     ).then((reply) => reply && setPage(reply));

@@ -6,12 +6,22 @@ from google.protobuf import empty_pb2 as _empty_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from validate import validate_pb2 as _validate_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class JournalEntryView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    JOURNAL_ENTRY_VIEW_UNSPECIFIED: _ClassVar[JournalEntryView]
+    JOURNAL_ENTRY_VIEW_BASIC: _ClassVar[JournalEntryView]
+    JOURNAL_ENTRY_VIEW_FULL: _ClassVar[JournalEntryView]
+JOURNAL_ENTRY_VIEW_UNSPECIFIED: JournalEntryView
+JOURNAL_ENTRY_VIEW_BASIC: JournalEntryView
+JOURNAL_ENTRY_VIEW_FULL: JournalEntryView
 
 class Company(_message.Message):
     __slots__ = ("id", "name", "eik", "vat_number", "is_vat_registered", "is_intrastat_registered", "address", "city", "country", "post_code", "phone", "email", "website", "nap_office", "vat_period", "currency", "fiscal_year_start_month", "representative_type", "representative_name", "representative_eik", "vies_validation_enabled", "cash_account_id", "bank_account_id", "customers_account_id", "suppliers_account_id", "vat_payable_account_id", "vat_receivable_account_id", "expenses_account_id", "revenues_account_id", "created_at", "updated_at")
@@ -766,7 +776,7 @@ class EntryLineInput(_message.Message):
     def __init__(self, account_id: _Optional[str] = ..., debit: _Optional[str] = ..., credit: _Optional[str] = ..., description: _Optional[str] = ..., counterpart_id: _Optional[str] = ..., quantity: _Optional[str] = ..., currency_code: _Optional[str] = ..., currency_amount: _Optional[str] = ..., exchange_rate: _Optional[str] = ...) -> None: ...
 
 class ListJournalEntriesRequest(_message.Message):
-    __slots__ = ("company_id", "page_size", "page_token", "date_from", "date_to", "posted", "counterpart_id", "document_type")
+    __slots__ = ("company_id", "page_size", "page_token", "date_from", "date_to", "posted", "counterpart_id", "document_type", "view")
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
@@ -775,6 +785,7 @@ class ListJournalEntriesRequest(_message.Message):
     POSTED_FIELD_NUMBER: _ClassVar[int]
     COUNTERPART_ID_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     page_size: int
     page_token: str
@@ -783,7 +794,8 @@ class ListJournalEntriesRequest(_message.Message):
     posted: bool
     counterpart_id: str
     document_type: str
-    def __init__(self, company_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., date_from: _Optional[str] = ..., date_to: _Optional[str] = ..., posted: _Optional[bool] = ..., counterpart_id: _Optional[str] = ..., document_type: _Optional[str] = ...) -> None: ...
+    view: JournalEntryView
+    def __init__(self, company_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., date_from: _Optional[str] = ..., date_to: _Optional[str] = ..., posted: _Optional[bool] = ..., counterpart_id: _Optional[str] = ..., document_type: _Optional[str] = ..., view: _Optional[_Union[JournalEntryView, str]] = ...) -> None: ...
 
 class ListJournalEntriesResponse(_message.Message):
     __slots__ = ("journal_entries", "next_page_token", "total_size")
