@@ -18,7 +18,7 @@ import asyncpg
 import sqlalchemy.exc
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import NullPool
+from sqlalchemy import NullPool, event
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
@@ -44,9 +44,10 @@ _ASYNCPG = PGDialect_asyncpg()
 
 def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
     # No ping before every checkout: it costs a round trip per request. A connection the
-    # server dropped fails its statement once, invalidates the pool, and the interceptor
-    # answers UNAVAILABLE, which the edge and the clients retry; the watch also empties the
-    # pool when the database comes back.
+    # server closed while it sat in the pool is replaced at checkout (`_closed_by_the_server`,
+    # no round trip); one the server drops while it is in use fails its statement, and the
+    # interceptor answers UNAVAILABLE, which the edge and the clients retry; the watch also
+    # empties the pool when the database comes back.
     # A fixed pool: overflow connections would be closed on return and reopened under load,
     # each a new PostgreSQL backend. Requests beyond the pool wait for a connection.
     engine = create_async_engine(
@@ -58,9 +59,18 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         connect_args={"timeout": CONNECT_TIMEOUT},
         hide_parameters=True,  # an error logged with its statement must not show the values (VAT numbers, ...)
     )
+    event.listen(engine.sync_engine, "checkout", _closed_by_the_server)
     ENGINES.append(engine)
     metrics.watch_pool(engine)
     return engine
+
+
+def _closed_by_the_server(dbapi_connection, _record, _proxy) -> None:
+    """The pool opens a new connection instead of handing out one whose socket the server
+    closed (a restart, an ended session): SQLAlchemy would learn of it only from its own
+    failed statement, never from one sent straight to asyncpg (`driver_connection`)."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise sqlalchemy.exc.DisconnectionError("the server closed this connection")
 
 
 # asyncpg's errors for a server that is gone, going or not there yet (SQLSTATE class 08 and

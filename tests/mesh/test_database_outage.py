@@ -168,3 +168,28 @@ def test_the_watch_reports_a_database_it_cannot_reach(database_server):
         return await _watch(engine, contextlib.nullcontext)
 
     assert asyncio.run(run())[:1] == [False]
+
+
+@pytest.mark.parametrize("use", [_through_the_driver, _through_sqlalchemy], ids=["asyncpg", "sqlalchemy"])
+def test_a_pooled_connection_the_server_closed_is_replaced_not_handed_out(database_server, use):
+    """A session the server ended while its connection sat in the pool (a restart, an
+    administrator, an idle time-out) costs no request: the pool opens a new connection instead,
+    also for statements sent straight to asyncpg, which SQLAlchemy never sees fail."""
+
+    async def run() -> None:
+        url = make_url(database_server)
+        engine = db.create_engine(database_on(database_server, "postgres"), pool_size=1)
+        host = url.host or url.query.get("host")
+        admin = await asyncpg.connect(host=str(host), port=url.port, user=url.username, database="postgres")
+        try:
+            async with engine.connect() as conn:
+                backend = (await conn.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
+            assert await admin.fetchval("SELECT pg_terminate_backend($1, 5000)", backend)  # waits until it has ended
+            await asyncio.sleep(0.2)  # the client has seen the socket close
+            await use(engine)
+        finally:
+            await admin.close()
+            await engine.dispose()
+            db.ENGINES.remove(engine)
+
+    asyncio.run(run())
