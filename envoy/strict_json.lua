@@ -1,15 +1,24 @@
 -- Refuses headers gRPC cannot carry, and JSON request bodies that carry a field the contract does not know: Envoy's
 -- transcoder silently drops them, and a misspelt field that vanishes can book a duplicate or
 -- leave an entry out of a VAT return. services/mesh/edge.py prepends ROUTES (verb, Lua
--- pattern of the path, the body's message type, the prefix of its field names) and MESSAGES
--- (per message type: JSON name -> {k = kind, t = message type}) rendered from the contracts.
+-- pattern of the path, the body's message type, the prefix of its field names, and for a
+-- create with a request_id field `rid`), MESSAGES (per message type: JSON name -> {k = kind,
+-- t = message type}) and GRPC_REQUEST_ID (the native gRPC path of such a create -> the
+-- request_id field's number), rendered from the contracts.
 -- Kinds: s scalar, m message, r repeated scalar, R repeated message, M map of scalars,
 -- N map of messages, a any JSON (well-known types such as Timestamp or Struct).
 -- The walk only looks at keys and at objects and lists where the contract wants a single
 -- value; everything else (number ranges, enum names, base64) is the transcoder's to judge.
+--
+-- It also marks a create retry-safe (x-baraba-retry-safe: 1) only when its body carries a
+-- non-empty request_id, which it sees on the way (JSON), or reads from the protobuf (native
+-- gRPC); the edge's route for marked requests retries, the other never does. The header is
+-- never taken from outside. For REST the transcoder picks the route again after rewriting
+-- the path, so the mark counts; for native gRPC this filter asks for it.
 
 local byte, find, sub = string.byte, string.find, string.sub
 local MAX_DEPTH = 64
+local RETRY_SAFE = "x-baraba-retry-safe"
 
 local function fail(path, why)
   error({ path = path, why = why }, 0)
@@ -63,6 +72,7 @@ local function fail_at(depth, why)
 end
 
 local value
+local has_request_id = false
 
 local function object(s, i, spec, depth)
   local fields = spec and spec.k == "m" and MESSAGES[spec.t]
@@ -94,7 +104,12 @@ local function object(s, i, spec, depth)
     if byte(s, i) ~= 58 then
       fail(nil, "is not valid JSON")
     end
-    i = ws(s, value(s, ws(s, i + 1), child, depth + 1))
+    i = ws(s, i + 1)
+    if depth == 0 and (key == "request_id" or key == "requestId") then
+      -- The last one counts, as in protobuf: a string of at least one character.
+      has_request_id = byte(s, i) == 34 and byte(s, i + 1) ~= 34
+    end
+    i = ws(s, value(s, i, child, depth + 1))
     local c = byte(s, i)
     if c == 125 then
       return i + 1
@@ -168,34 +183,122 @@ local function route_of(verb, path)
   return nil
 end
 
--- gRPC metadata is stricter than HTTP: a header name outside [0-9a-z_.-] or a value outside
--- printable ASCII (except in "-bin" headers) makes the service's gRPC library fail the call.
-local function bad_header(headers)
-  for name, value in pairs(headers) do
-    if byte(name, 1) ~= 58 then -- ":" pseudo-headers are Envoy's own
-      if find(name, "[^0-9a-z_%.%-]") then
-        return name, "is not a valid header name"
-      end
-      if sub(name, -4) ~= "-bin" and find(value, "[^\32-\126\t]") then
-        return name, "must be printable ASCII"
-      end
+-- The protobuf side of the retry-safe mark (native gRPC): whether the last occurrence of
+-- length-delimited top-level field `wanted` is non-empty. `s` is the gRPC message: a 5-byte
+-- frame header, then the protobuf encoding, read without a schema.
+local function varint(s, i)
+  local number, scale = 0, 1
+  while i <= #s do
+    local b = byte(s, i)
+    i = i + 1
+    number = number + (b % 128) * scale
+    if b < 128 then
+      return number, i
+    end
+    scale = scale * 128
+    if scale > 2 ^ 63 then
+      return nil
     end
   end
   return nil
 end
 
+local function carries(s, wanted)
+  if #s < 5 or byte(s, 1) ~= 0 then -- too short, or compressed
+    return false
+  end
+  local stop = 5 + byte(s, 2) * 16777216 + byte(s, 3) * 65536 + byte(s, 4) * 256 + byte(s, 5)
+  if stop > #s then
+    return false
+  end
+  local found, i = false, 6
+  while i <= stop do
+    local key, j = varint(s, i)
+    if not key then
+      return false
+    end
+    local number, wire = math.floor(key / 8), key % 8
+    i = j
+    if wire == 0 then
+      local _, k = varint(s, i)
+      if not k then
+        return false
+      end
+      i = k
+    elseif wire == 1 then
+      i = i + 8
+    elseif wire == 5 then
+      i = i + 4
+    elseif wire == 2 then
+      local length, k = varint(s, i)
+      if not length then
+        return false
+      end
+      if number == wanted then
+        found = length > 0
+      end
+      i = k + length
+    else
+      return false
+    end
+  end
+  return found and i == stop + 1
+end
+
+-- gRPC metadata is stricter than HTTP: a header name outside [0-9a-z_.-] or a value outside
+-- printable ASCII (except in "-bin" headers) makes the service's gRPC library fail the call.
+-- Also says whether the request came with the retry-safe mark, which only this filter sets.
+local function check_headers(headers)
+  local marked = false
+  for name, value in pairs(headers) do
+    if byte(name, 1) ~= 58 then -- ":" pseudo-headers are Envoy's own
+      if find(name, "[^0-9a-z_%.%-]") then
+        return name, "is not a valid header name", marked
+      end
+      if sub(name, -4) ~= "-bin" and find(value, "[^\32-\126\t]") then
+        return name, "must be printable ASCII", marked
+      end
+      if name == RETRY_SAFE then
+        marked = true
+      end
+    end
+  end
+  return nil, nil, marked
+end
+
+local function bytes_of(handle)
+  local body = handle:body()
+  if not body or body:length() == 0 then
+    return nil
+  end
+  return body:getBytes(0, body:length())
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
-  local name, why = bad_header(headers)
+  local name, why, marked = check_headers(headers)
   if name then
     handle:respond({ [":status"] = "400", ["content-type"] = "text/plain" }, "header " .. name .. ": " .. why)
     return
   end
-  local content_type = headers:get("content-type") or ""
-  if find(content_type, "^application/grpc") then
-    return
+  if marked then
+    headers:remove(RETRY_SAFE)
   end
   local path = headers:get(":path")
+  local content_type = headers:get("content-type") or ""
+  if find(content_type, "^application/grpc") then
+    local field = GRPC_REQUEST_ID[path]
+    if field then
+      local s = bytes_of(handle)
+      if s and carries(s, field) then
+        handle:headers():replace(RETRY_SAFE, "1") -- `headers` lapsed when body() waited
+      end
+      if s or marked then
+        handle:clearRouteCache()
+      end
+    end
+    return
+  end
   local query = find(path, "?", 1, true)
   if query then
     path = sub(path, 1, query - 1)
@@ -204,15 +307,15 @@ function envoy_on_request(handle)
   if not route then
     return
   end
-  local body = handle:body()
-  if not body or body:length() == 0 then
+  local s = bytes_of(handle)
+  if not s then
     return
   end
-  local s = body:getBytes(0, body:length())
   local start = ws(s, 1)
   if start > #s then
     return
   end
+  has_request_id = false
   local ok, problem = pcall(function()
     local depth = 0
     if route.prefix ~= "" then
@@ -235,5 +338,10 @@ function envoy_on_request(handle)
       field = "body"
     end
     handle:respond({ [":status"] = "400", ["content-type"] = "text/plain" }, field .. ": " .. problem.why)
+    return
+  end
+  if route.rid and has_request_id then
+    -- `headers` lapsed when body() waited; the transcoder picks the route again after this filter
+    handle:headers():replace(RETRY_SAFE, "1")
   end
 end

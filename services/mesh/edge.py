@@ -5,7 +5,8 @@ cluster per service, the gRPC services the transcoder serves (everything in the 
 baraba.<service>.v1), the routes that need no token (the RPCs whose contract declares
 (baraba.access.v1.access) = {public: true}, in REST and native gRPC form), the RPCs the edge
 refuses (those declaring {internal: true}: only services of the mesh call them), and the field
-tree of every JSON body the edge's strict-JSON filter checks (envoy/strict_json.lua).
+tree of every JSON body the edge's strict-JSON filter checks (envoy/strict_json.lua), and which
+creates it marks retry-safe when they carry a request_id.
 
     python -m services.mesh.edge OUT.yaml   # every service, addresses from BARABA_<SERVICE>_ADDR
 """
@@ -17,7 +18,6 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from string import Template
-from typing import Any
 
 from baraba.access.v1 import access_pb2
 from google.api import annotations_pb2
@@ -30,11 +30,10 @@ from services.mesh.routes import Route, is_map, is_well_known, rest_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "envoy" / "envoy.yaml"
-REQUEST_ID_LUA = ROOT / "envoy" / "request_id.lua"
 STRICT_JSON_LUA = ROOT / "envoy" / "strict_json.lua"
 DESCRIPTOR = ROOT / "gen" / "baraba.binpb"
 OPENAPI = ROOT / "gen" / "openapi.json"
-RETRY_SAFE_HEADER = "x-baraba-retry-safe"  # set by request_id.lua, never trusted from outside
+RETRY_SAFE_HEADER = "x-baraba-retry-safe"  # set by strict_json.lua, never trusted from outside
 
 # Reads and creates carrying a request_id: sent again (to another replica if there is one)
 # when the service was unreachable, reset the stream or answered UNAVAILABLE. How many
@@ -128,8 +127,20 @@ def _field_kind(field) -> dict:
     return {"k": "r" if field.is_repeated else "s"}
 
 
+def _request_id_field(method) -> int | None:
+    """The request_id field's number of a create the edge may retry when it carries one."""
+    if retry_safety(method) != WITH_REQUEST_ID:
+        return None
+    rule = method.GetOptions().Extensions[annotations_pb2.http]
+    if any(binding.body != "*" for binding in [rule, *rule.additional_bindings] if binding.WhichOneof("pattern")):
+        # strict_json.lua sees a request_id among the body's top-level keys only
+        raise ValueError(f'{method.full_name}: a create with a request_id needs body "*" in its REST route')
+    return method.input_type.fields_by_name[REQUEST_ID_FIELD].number
+
+
 def strict_json_lua(services: list[str]) -> str:
-    """The strict-JSON filter with the routes and field trees of `services` prepended."""
+    """The strict-JSON filter with the routes, field trees and creates with a request_id of
+    `services` prepended."""
     routes: list[Route] = [r for name in services for s in grpc_services(name) for r in rest_routes(s) if r.body_type is not None]
     routes.sort(key=lambda r: -r.literal_segments)  # /x/search before /x/{id}, as the transcoder prefers literals
     messages: dict[str, dict] = {}
@@ -146,17 +157,31 @@ def strict_json_lua(services: list[str]) -> str:
     for route in routes:
         add(route.body_type)
     table = [
-        {"verb": r.verb, "pattern": _lua_pattern(r.template), "type": body.full_name, "prefix": "" if r.body == "*" else r.body}
+        {
+            "verb": r.verb,
+            "pattern": _lua_pattern(r.template),
+            "type": body.full_name,
+            "prefix": "" if r.body == "*" else r.body,
+            "rid": _request_id_field(r.method) is not None,
+        }
         for r in routes
         if (body := r.body_type) is not None
     ]
-    return f"local ROUTES = {_lua(table)}\nlocal MESSAGES = {_lua(messages)}\n" + STRICT_JSON_LUA.read_text()
+    grpc = {
+        f"/{s.full_name}/{m.name}": number
+        for name in services
+        for s in grpc_services(name)
+        for m in s.methods
+        if (number := _request_id_field(m)) is not None
+    }
+    prelude = f"local ROUTES = {_lua(table)}\nlocal MESSAGES = {_lua(messages)}\nlocal GRPC_REQUEST_ID = {_lua(grpc)}\n"
+    return prelude + STRICT_JSON_LUA.read_text()
 
 
 def service_routes(service: str) -> list[dict]:
     """The routes of one service: every RPC is routed by its gRPC path (REST requests have
     been transcoded to it). Reads retry; a create with a request_id field has two routes, the
-    retrying one only for requests request_id.lua marked as carrying a request_id; every
+    retrying one only for requests strict_json.lua marked as carrying a request_id; every
     other RPC falls to the package route, which never retries."""
     action = {"cluster": service, "timeout": PROCESSES[service].route_timeout}
     routes = []
@@ -170,21 +195,8 @@ def service_routes(service: str) -> list[dict]:
                 routes.append({"name": path, "match": {"path": path}, "route": {**action, "retry_policy": RETRY_POLICY}})
             elif safety == WITH_REQUEST_ID:
                 marked = {"path": path, "headers": [{"name": RETRY_SAFE_HEADER, "string_match": {"exact": "1"}}]}
-                lua: dict[str, Any] = {
-                    "typed_per_filter_config": {
-                        "envoy.filters.http.lua": {
-                            "@type": "type.googleapis.com/envoy.extensions.filters.http.lua.v3.LuaPerRoute",
-                            "name": "request_id",
-                        }
-                    },
-                    "metadata": {
-                        "filter_metadata": {
-                            "envoy.filters.http.lua": {"request_id_field": method.input_type.fields_by_name[REQUEST_ID_FIELD].number}
-                        }
-                    },
-                }
-                routes.append({"name": path, "match": marked, "route": {**action, "retry_policy": RETRY_POLICY}, **lua})
-                routes.append({"name": path, "match": {"path": path}, "route": action, **lua})
+                routes.append({"name": path, "match": marked, "route": {**action, "retry_policy": RETRY_POLICY}})
+                routes.append({"name": path, "match": {"path": path}, "route": action})
             else:
                 routes.append({"name": path, "match": {"path": path}, "route": action})
     routes.append({"name": f"/baraba.{service}.v1.* (unknown)", "match": {"prefix": f"/baraba.{service}.v1."}, "route": action})
@@ -321,7 +333,6 @@ def render(out: Path, addrs: Mapping[str, str | list[str]], admin_port: int) -> 
         "JWT_RULES": json.dumps(jwt_rules),
         "STRICT_JSON_LUA": json.dumps(strict_json_lua(services)),
         "TRANSCODED_SERVICES": json.dumps([s.full_name for name in services for s in grpc_services(name)]),
-        "REQUEST_ID_LUA": json.dumps(REQUEST_ID_LUA.read_text()),
         "SERVICE_CLUSTERS": "\n".join(f"    - {json.dumps(_cluster(name, replicas[name]))}" for name in [*services, "reflection"]),
     }
     out.write_text(Template(TEMPLATE.read_text()).substitute(values))

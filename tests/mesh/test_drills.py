@@ -6,8 +6,11 @@ import asyncio
 import time
 import uuid
 
+import grpc
 import httpx
 import pytest
+from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
+from google.protobuf import json_format
 
 from bench.drills.drills import drill_mesh, kill_drill, postgres_drill, rolling_drill, vies_drill
 from bench.drills.load import PASSWORD, prepare
@@ -117,9 +120,31 @@ def test_the_edge_retries_reads_and_creates_with_a_request_id_but_never_other_cr
             assert retried(lambda: http.post(url, json=entry_body(accounts, 2))) == 0
             assert retried(lambda: http.post(url, json={**entry_body(accounts, 3), "request_id": ""})) == 0
             assert retried(lambda: http.post(url, json={**entry_body(accounts, 4), "request_id": str(uuid.uuid4())})) == 3
+            assert retried(lambda: http.post(url, json={**entry_body(accounts, 9), "requestId": str(uuid.uuid4())})) == 3
+            assert retried(lambda: http.post(url, json={**entry_body(accounts, 10), "request_id": None})) == 0
             assert retried(lambda: http.get(f"{url}/{entry['id']}")) == 3
             # A client cannot make an unsafe create retried by sending the edge's marker itself.
             assert retried(lambda: http.post(url, json=entry_body(accounts, 5), headers={"x-baraba-retry-safe": "1"})) == 0
+
+            # Native gRPC through the edge: the same rule, read from the protobuf body.
+            with grpc.insecure_channel(f"127.0.0.1:{mesh.ports['edge']}") as channel:
+                stub = ledger_pb2_grpc.JournalEntryServiceStub(channel)
+
+                def grpc_retried(n: int, request_id: str, marker: bool = False) -> int:
+                    request = json_format.ParseDict(
+                        {**entry_body(accounts, n), "company_id": company_id, "request_id": request_id},
+                        ledger_pb2.CreateJournalEntryRequest(),
+                    )
+                    metadata = [("authorization", headers["authorization"])] + ([("x-baraba-retry-safe", "1")] if marker else [])
+                    before = mesh.edge_stats(retries)
+                    with pytest.raises(grpc.RpcError) as failed:
+                        stub.CreateJournalEntry(request, metadata=metadata, timeout=20)
+                    assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
+                    return mesh.edge_stats(retries) - before
+
+                assert grpc_retried(6, "") == 0
+                assert grpc_retried(7, "", marker=True) == 0
+                assert grpc_retried(8, str(uuid.uuid4())) == 3
         finally:
             mesh.start_service("postgres")
         deadline = time.monotonic() + 10
