@@ -37,6 +37,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from bench.ledger_common import database_cpu_seconds
 from services.mesh.launcher import scratch_mesh
 from services.vat.parser import check_files
 
@@ -121,8 +122,7 @@ def run(sizes: list[int]) -> None:
             vat_pid = mesh.processes["vat"].pid
             reset_peak_rss(vat_pid)
             idle = peak_rss_mb(vat_pid)
-            ledger_pid = mesh.processes["ledger"].pid
-            cpu_before, ledger_before, load_before = cpu_seconds(vat_pid), cpu_seconds(ledger_pid), os.getloadavg()[0]
+            cpu_before, load_before = cpu_used(mesh), os.getloadavg()[0]
             started = time.perf_counter()
             reply = http.post(f"/api/companies/{company_id}/vat-returns", headers=headers, json={"period": PERIOD})
             generated = time.perf_counter() - started
@@ -138,24 +138,35 @@ def run(sizes: list[int]) -> None:
                 assert digest == facts["sha256"], facts["name"]
                 files[facts["name"]], size = data, size + facts["size"]
             total = time.perf_counter() - started
+            cpu_end = cpu_used(mesh)
             peaks["downloads"] = peak_rss_mb(vat_pid)
             reset_peak_rss(vat_pid)
             _, zip_seconds = timed(lambda: download(http, f"{base}/zip", headers, False))  # noqa: B023 (called at once)
-            cpu, ledger_cpu = cpu_seconds(vat_pid) - cpu_before, cpu_seconds(ledger_pid) - ledger_before
+            zip_cpu = cpu_seconds(vat_pid) - cpu_end["vat"]
             peaks["ZIP"] = peak_rss_mb(vat_pid)
             rss = max(peaks.values())
             load = (load_before + os.getloadavg()[0]) / 2
             if keep:
                 report = check_files(files)
                 assert report.ok, report.problems[:5]
+            cpu = " ".join(f"{name} {cpu_end[name] - cpu_before[name]:.2f}" for name in cpu_end)
             print(
-                f"{n:>8} entries: generate {generated:6.2f} s, + downloads {total:6.2f} s ({total / n * 100_000:5.2f} s per 100,000), "
-                f"ZIP {zip_seconds:5.2f} s, CPU vat {cpu:6.2f} s ledger {ledger_cpu:6.2f} s, vat peak RSS {rss:6.1f} MB "
-                f"(idle {idle:.0f}; " + ", ".join(f"{phase} {mb:.0f}" for phase, mb in peaks.items()) + "), "
+                f"{n:>8} entries: end to end {total:6.2f} s ({total / n * 100_000:5.2f} s per 100,000; generate {generated:.2f} s, "
+                f"downloads {total - generated:.2f} s), CPU s {cpu}; ZIP {zip_seconds:5.2f} s (vat CPU {zip_cpu:.2f} s); "
+                f"vat peak RSS {rss:6.1f} MB (idle {idle:.0f}; " + ", ".join(f"{phase} {mb:.0f}" for phase, mb in peaks.items()) + "), "
                 f"{size / 1e6:6.1f} MB of files, "
                 f"load average {load:4.1f} on {os.cpu_count()} cores{'' if keep else ' (files not re-read)'}",
                 flush=True,
             )
+
+
+def cpu_used(mesh) -> dict[str, float]:
+    """CPU seconds so far of every process on the return's path: the services, the edge, and the
+    PostgreSQL backends of ledger's and vat's databases."""
+    used = {name: cpu_seconds(mesh.processes[name].pid) for name in ("vat", "ledger", "edge")}
+    for name in ("ledger", "vat"):
+        used[f"postgres ({name})"] = database_cpu_seconds(mesh, name)
+    return used
 
 
 def download(http: httpx.Client, path: str, headers: dict, keep: bool) -> tuple[bytes, str]:
