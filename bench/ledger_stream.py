@@ -1,6 +1,8 @@
 """Streaming a month of VAT entries to a client, as the VAT service reads it: time for N
-VAT-relevant posted entries (counterparts joined) and the ledger's memory before and after,
-which must stay bounded (the month is read in keyset batches, never loaded whole).
+VAT-relevant posted entries (counterparts joined), ledger's CPU and its PostgreSQL backends',
+and the ledger's memory before and after, which must stay bounded (the month is read in keyset
+batches, never loaded whole). Each batch by column (what the VAT service asks for), then one
+message per entry.
 
     .venv/bin/python -m bench.ledger_stream [--entries 100000]
 
@@ -19,7 +21,7 @@ from baraba.ledger.v1 import ledger_pb2 as pb
 from baraba.ledger.v1 import ledger_pb2_grpc as rpc
 from sqlalchemy.engine import make_url
 
-from bench.ledger_common import admin_headers, cpu_seconds, ledger_mesh, new_company, rss_mb
+from bench.ledger_common import admin_headers, cpu_seconds, database_cpu_seconds, ledger_mesh, new_company, rss_mb
 from services.kernel.auth import SERVICE_HEADER, MeshCredentials
 from services.kernel.settings import database_on
 
@@ -68,19 +70,22 @@ async def run(mesh, entries: int) -> None:
     # StreamVatEntries is internal to the mesh: the bench calls it as the VAT service does.
     credential = MeshCredentials("bench", mesh.service_env()["BARABA_MESH_SECRET"]).credential()
     metadata = (("authorization", headers["authorization"]), (SERVICE_HEADER, credential))
-    request = pb.StreamVatEntriesRequest(company_id=company_id, period="202503")
-    for target in ("ledger",):
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{mesh.ports[target]}") as channel:
+    for by_column in (True, False):
+        request = pb.StreamVatEntriesRequest(company_id=company_id, period="202503", by_column=by_column)
+        async with grpc.aio.insecure_channel(
+            f"127.0.0.1:{mesh.ports['ledger']}", options=[("grpc.max_receive_message_length", 32 << 20)]
+        ) as channel:
             stub = rpc.JournalEntryServiceStub(channel)
-            before, cpu_before = rss_mb(mesh), cpu_seconds(mesh)["ledger"]
+            before, cpu_before, db_before = rss_mb(mesh), cpu_seconds(mesh)["ledger"], database_cpu_seconds(mesh)
             started = time.perf_counter()
             received = 0
             async for batch in stub.StreamVatEntries(request, metadata=metadata):
-                received += len(batch.entries)
+                received += batch.columns.count + len(batch.entries)
             elapsed = time.perf_counter() - started
-            after, cpu = rss_mb(mesh), cpu_seconds(mesh)["ledger"] - cpu_before
+            after, cpu, db = rss_mb(mesh), cpu_seconds(mesh)["ledger"] - cpu_before, database_cpu_seconds(mesh) - db_before
         print(
-            f"{received} entries via {target:<6} in {elapsed:5.2f} s ({received / elapsed:7.0f}/s), ledger CPU {cpu:5.2f} s;"
+            f"{received} entries {'by column' if by_column else 'one message each'} in {elapsed:5.2f} s ({received / elapsed:7.0f}/s),"
+            f" CPU ledger {cpu:5.2f} s, its PostgreSQL {db:5.2f} s;"
             f" ledger RSS {before[0]:.0f} -> {after[0]:.0f} MiB (peak {after[1]:.0f} MiB)"
         )
 

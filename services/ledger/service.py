@@ -262,8 +262,12 @@ def entry_message(entry: Entry) -> pb.JournalEntry:
     )
 
 
-def vat_ledger_batch(rows) -> pb.VatLedgerEntryBatch:
-    """Rows of the VAT stream: every column is already a field of VatLedgerEntry, as text."""
+def vat_ledger_batch(rows, by_column: bool) -> pb.VatLedgerEntryBatch:
+    """Rows of the VAT stream: every column is already a field of VatLedgerEntry, as text, in
+    the field order (so the rows turned into columns are VatLedgerColumns' fields)."""
+    if by_column:
+        columns = zip(rows[0].keys(), zip(*rows, strict=True), strict=True)
+        return pb.VatLedgerEntryBatch(columns=pb.VatLedgerColumns(count=len(rows), **{name: "\0".join(values) for name, values in columns}))
     return pb.VatLedgerEntryBatch(entries=[pb.VatLedgerEntry(**row) for row in rows])
 
 
@@ -309,4 +313,4 @@ class JournalEntryServicer(rpc.JournalEntryServiceServicer):
 
     async def StreamVatEntries(self, request, context):
         async for rows in self.vat_stream.batches(request.company_id, request.period):
-            yield vat_ledger_batch(rows)
+            yield vat_ledger_batch(rows, request.by_column)

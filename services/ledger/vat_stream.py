@@ -1,8 +1,10 @@
 """The VAT stream: a company's VAT-relevant posted entries of one period, for the VAT service.
 
 Ordered by document date, type and number (then id, so the order is total), counterpart
-joined. Read in keyset batches of BATCH rows, one query each, so memory stays bounded whatever
-the month holds, and no connection or transaction is held while the client reads a batch.
+joined. Read in keyset batches, one query each, so memory stays bounded whatever the month
+holds, and no connection or transaction is held while the client reads a batch. The next
+batch is read while the current one is sent; batches start small (the first entries reach the
+client soon) and double up to BATCH (fewer queries and messages for a big month).
 
 A month can hold 100,000 entries, so the rows come straight from asyncpg (a prepared
 statement, kept in asyncpg's per-connection cache) with every column already the text the
@@ -10,6 +12,7 @@ message carries: NUMERIC(15,2)::text is exact with two decimals, and the rate is
 without trailing zeros ("20", "9.5"), as the rest of the ledger writes percentages.
 """
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -19,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.kernel.db import driver_connection
 from services.ledger.store import VAT_RELEVANT
 
-BATCH = 1000
+FIRST_BATCH = 1000
+BATCH = 4000  # rows: under the 32 MiB message limit even with every text at its longest (~6 KB a row)
 
 # Column names are VatLedgerEntry's field names. The keyset ($3..$6) is the last row's
 # (document_date, document_type, document_number, entry_id); the first batch starts after
@@ -50,7 +54,7 @@ LEFT JOIN counterparts AS cp ON cp.id = e.counterpart_id
 WHERE e.company_id = $1 AND e.vat_period = $2 AND {VAT_RELEVANT}
   AND (e.document_date, e.document_type, e.document_number, e.id) > (($3::text)::date, $4::text, $5::text, ($6::text)::uuid)
 ORDER BY e.document_date, e.document_type, e.document_number, e.id
-LIMIT {BATCH}
+LIMIT $7
 """
 FIRST = ("-infinity", "", "", str(uuid.UUID(int=0)))
 
@@ -62,14 +66,24 @@ class VatStream:
     async def batches(self, company_id: str, period: str) -> AsyncIterator[list[asyncpg.Record]]:
         """The period's (YYYYMM) entries in batches of at most BATCH rows, every column text."""
         cid, vat_period = uuid.UUID(company_id), int(period)
-        after = FIRST
-        while True:
-            async with self.engine.connect() as conn:
-                driver = await driver_connection(conn)
-                rows = await driver.fetch(SQL, cid, vat_period, *after)
-            if rows:
+        size = FIRST_BATCH
+        reading = asyncio.ensure_future(self._read(cid, vat_period, FIRST, size))
+        try:
+            while True:
+                rows = await reading
+                if len(rows) < size:
+                    if rows:
+                        yield rows
+                    return
+                last = rows[-1]
+                size = min(2 * size, BATCH)
+                after = (last["document_date"], last["document_type"], last["document_number"], last["entry_id"])
+                reading = asyncio.ensure_future(self._read(cid, vat_period, after, size))
                 yield rows
-            if len(rows) < BATCH:
-                return
-            last = rows[-1]
-            after = (last["document_date"], last["document_type"], last["document_number"], last["entry_id"])
+        finally:
+            reading.cancel()  # the client went away: the batch read ahead is not needed
+
+    async def _read(self, cid: uuid.UUID, vat_period: int, after: tuple, size: int) -> list[asyncpg.Record]:
+        async with self.engine.connect() as conn:
+            driver = await driver_connection(conn)
+            return await driver.fetch(SQL, cid, vat_period, *after, size)

@@ -35,6 +35,19 @@ def stream(ledger, headers, company_id: str, period: str) -> list[pb.VatLedgerEn
     return [entry for batch in stream_batches(ledger, headers, company_id, period) for entry in batch.entries]
 
 
+def stream_by_column(ledger, headers, company_id: str, period: str) -> list[pb.VatLedgerEntry]:
+    """The stream as the VAT service reads it (by_column), each batch's columns split back into entries."""
+    request = pb.StreamVatEntriesRequest(company_id=company_id, period=period, by_column=True)
+    entries = []
+    for batch in ledger.StreamVatEntries(request, metadata=auth(headers)):
+        assert not batch.entries and batch.columns.count > 0
+        names = [f.name for f in pb.VatLedgerEntry.DESCRIPTOR.fields]
+        columns = {name: getattr(batch.columns, name).split("\0") for name in names}
+        assert {len(values) for values in columns.values()} == {batch.columns.count}
+        entries += [pb.VatLedgerEntry(**{name: columns[name][i] for name in names}) for i in range(batch.columns.count)]
+    return entries
+
+
 @pytest.fixture(scope="module")
 def books(http, admin):
     """A company with a month of varied entries: what the VAT stream must and must not return."""
@@ -200,6 +213,8 @@ def test_the_vat_stream_returns_a_months_entries_with_counterparts_joined(ledger
     april = stream(ledger, admin, company["id"], "202504")
     assert [e.entry_id for e in april] == [made["april_vat_date"]["id"]]
     assert stream(ledger, admin, company["id"], "202502") == []
+    assert stream_by_column(ledger, admin, company["id"], "202503") == entries  # empty texts too
+    assert stream_by_column(ledger, admin, company["id"], "202502") == []
 
 
 def test_the_vat_stream_reads_a_large_month_in_batches_without_losing_or_repeating_rows(mesh, http, admin, ledger):
@@ -216,6 +231,7 @@ def test_the_vat_stream_reads_a_large_month_in_batches_without_losing_or_repeati
     keys = [(e.document_date, e.document_type, e.document_number) for e in entries]
     assert keys == sorted(keys)
     assert {(e.tax_base, e.vat_amount, e.vat_rate) for e in entries} == {("100.00", "20.00", "20"), ("100.00", "9.50", "9.5")}
+    assert stream_by_column(ledger, admin, company["id"], "202406") == entries
 
 
 def login_id(http, headers) -> str:

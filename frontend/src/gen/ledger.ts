@@ -474,6 +474,7 @@ export interface UnpostJournalEntryRequest {
 export interface StreamVatEntriesRequest {
   company_id: string;
   period: string;
+  by_column: boolean;
 }
 
 export interface VatLedgerEntry {
@@ -499,6 +500,29 @@ export interface VatLedgerEntry {
 
 export interface VatLedgerEntryBatch {
   entries: VatLedgerEntry[];
+  columns?: VatLedgerColumns;
+}
+
+export interface VatLedgerColumns {
+  entry_id: string;
+  entry_number: string;
+  document_type: string;
+  document_number: string;
+  document_date: string;
+  vat_date: string;
+  description: string;
+  purchase_operation: string;
+  sales_operation: string;
+  tax_base: string;
+  vat_amount: string;
+  vat_rate: string;
+  currency: string;
+  counterpart_name: string;
+  counterpart_city: string;
+  counterpart_country: string;
+  counterpart_vat_number: string;
+  counterpart_eik: string;
+  count: number;
 }
 
 export const CompanyService = {

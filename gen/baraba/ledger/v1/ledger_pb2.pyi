@@ -860,12 +860,14 @@ class UnpostJournalEntryRequest(_message.Message):
     def __init__(self, company_id: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
 
 class StreamVatEntriesRequest(_message.Message):
-    __slots__ = ("company_id", "period")
+    __slots__ = ("company_id", "period", "by_column")
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     PERIOD_FIELD_NUMBER: _ClassVar[int]
+    BY_COLUMN_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     period: str
-    def __init__(self, company_id: _Optional[str] = ..., period: _Optional[str] = ...) -> None: ...
+    by_column: bool
+    def __init__(self, company_id: _Optional[str] = ..., period: _Optional[str] = ..., by_column: _Optional[bool] = ...) -> None: ...
 
 class VatLedgerEntry(_message.Message):
     __slots__ = ("entry_id", "entry_number", "document_type", "document_number", "document_date", "vat_date", "description", "purchase_operation", "sales_operation", "tax_base", "vat_amount", "vat_rate", "currency", "counterpart_name", "counterpart_city", "counterpart_country", "counterpart_vat_number", "counterpart_eik")
@@ -908,7 +910,51 @@ class VatLedgerEntry(_message.Message):
     def __init__(self, entry_id: _Optional[str] = ..., entry_number: _Optional[str] = ..., document_type: _Optional[str] = ..., document_number: _Optional[str] = ..., document_date: _Optional[str] = ..., vat_date: _Optional[str] = ..., description: _Optional[str] = ..., purchase_operation: _Optional[str] = ..., sales_operation: _Optional[str] = ..., tax_base: _Optional[str] = ..., vat_amount: _Optional[str] = ..., vat_rate: _Optional[str] = ..., currency: _Optional[str] = ..., counterpart_name: _Optional[str] = ..., counterpart_city: _Optional[str] = ..., counterpart_country: _Optional[str] = ..., counterpart_vat_number: _Optional[str] = ..., counterpart_eik: _Optional[str] = ...) -> None: ...
 
 class VatLedgerEntryBatch(_message.Message):
-    __slots__ = ("entries",)
+    __slots__ = ("entries", "columns")
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[VatLedgerEntry]
-    def __init__(self, entries: _Optional[_Iterable[_Union[VatLedgerEntry, _Mapping]]] = ...) -> None: ...
+    columns: VatLedgerColumns
+    def __init__(self, entries: _Optional[_Iterable[_Union[VatLedgerEntry, _Mapping]]] = ..., columns: _Optional[_Union[VatLedgerColumns, _Mapping]] = ...) -> None: ...
+
+class VatLedgerColumns(_message.Message):
+    __slots__ = ("entry_id", "entry_number", "document_type", "document_number", "document_date", "vat_date", "description", "purchase_operation", "sales_operation", "tax_base", "vat_amount", "vat_rate", "currency", "counterpart_name", "counterpart_city", "counterpart_country", "counterpart_vat_number", "counterpart_eik", "count")
+    ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    VAT_DATE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PURCHASE_OPERATION_FIELD_NUMBER: _ClassVar[int]
+    SALES_OPERATION_FIELD_NUMBER: _ClassVar[int]
+    TAX_BASE_FIELD_NUMBER: _ClassVar[int]
+    VAT_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    VAT_RATE_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    COUNTERPART_NAME_FIELD_NUMBER: _ClassVar[int]
+    COUNTERPART_CITY_FIELD_NUMBER: _ClassVar[int]
+    COUNTERPART_COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    COUNTERPART_VAT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    COUNTERPART_EIK_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    entry_id: str
+    entry_number: str
+    document_type: str
+    document_number: str
+    document_date: str
+    vat_date: str
+    description: str
+    purchase_operation: str
+    sales_operation: str
+    tax_base: str
+    vat_amount: str
+    vat_rate: str
+    currency: str
+    counterpart_name: str
+    counterpart_city: str
+    counterpart_country: str
+    counterpart_vat_number: str
+    counterpart_eik: str
+    count: int
+    def __init__(self, entry_id: _Optional[str] = ..., entry_number: _Optional[str] = ..., document_type: _Optional[str] = ..., document_number: _Optional[str] = ..., document_date: _Optional[str] = ..., vat_date: _Optional[str] = ..., description: _Optional[str] = ..., purchase_operation: _Optional[str] = ..., sales_operation: _Optional[str] = ..., tax_base: _Optional[str] = ..., vat_amount: _Optional[str] = ..., vat_rate: _Optional[str] = ..., currency: _Optional[str] = ..., counterpart_name: _Optional[str] = ..., counterpart_city: _Optional[str] = ..., counterpart_country: _Optional[str] = ..., counterpart_vat_number: _Optional[str] = ..., counterpart_eik: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
