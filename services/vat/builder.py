@@ -13,30 +13,55 @@ Order: the ledgers are sorted by document date, then type, then number. The entr
 arrive in document-date order (ledger's stream does this); the entries of one date are
 buffered and sorted by type and the number as written (10 digits with leading zeros), so the
 order does not depend on how the ledger compares unpadded numbers.
+
+Entries come in batches by column (add_columns: ledger's VatLedgerColumns, or Columns made from
+VatEntry values): the fast path checks and converts a batch a column at a time.
 """
 
 import calendar
 import io
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
-from typing import IO
+from typing import Protocol
 
 from services.vat import cells, fixed, layouts, operations, plans, vies_file
 from services.vat.fixed import CRLF, ENCODING, ZERO, Template, Unwritable
 from services.vat.model import EURO_RATE, Choices, Company, Problem, ValidationFailed, VatEntry, entry_problem, period_currency
 from services.vat.records import EntryReader, Read, Record, document_number, parse_iso_date
 
+BATCH = 4000  # entries per batch when add_all makes the batches
+
 MAX_PROBLEMS = 500
 PLANS_REMEMBERED = 10_000
-LINES_BUFFERED = 4096  # records rendered before they go to the streams (a big retailer's day is 30,000)
+LINES_BUFFERED = 4096  # entries rendered before their records go to the streams (a big retailer's day is 30,000)
 PERIOD = re.compile(r"^[0-9]{4}(0[1-9]|1[0-2])$")
 RETURN_FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
 PRODAGBI = Template(layouts.PRODAGBI)
 POKUPKI = Template(layouts.POKUPKI)
+FIELDS = tuple(f.name for f in fields(VatEntry))
+NUMBERED = layouts.NUMBERED_DOCUMENT_TYPES
+
+
+class Sink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+class Columns:
+    """Entries by column, as ledger's VatLedgerColumns carries them: an attribute per VatEntry
+    field, each a sequence with one value per entry."""
+
+    def __init__(self, entries: Sequence):
+        for name in FIELDS:
+            setattr(self, name, [getattr(e, name) for e in entries])
+
+
+def entry_at(columns, i: int) -> VatEntry:
+    """Entry i of a batch by column, for the complete path."""
+    return VatEntry(**{name: getattr(columns, name)[i] for name in FIELDS})
 
 
 @dataclass
@@ -54,7 +79,7 @@ class Generated:
 
 
 class ReturnBuilder:
-    def __init__(self, period: str, company: Company, choices: Choices, sales_out: IO[bytes], purchases_out: IO[bytes], fast: bool = True):
+    def __init__(self, period: str, company: Company, choices: Choices, sales_out: Sink, purchases_out: Sink, fast: bool = True):
         self.period = period
         self.company = company
         self.choices = choices
@@ -75,9 +100,10 @@ class ReturnBuilder:
         self._day: date | None = None
         self._day_iso = ""  # the day as entries give it, YYYY-MM-DD
         self._day_text = ""  # the day as the ledgers write it, dd/mm/yyyy
-        self._day_entries: list[tuple] = []  # ((type, number), plan or None, payload or entry, number)
-        self._sales_lines: list[str] = []  # the day's records, written when the day is done
-        self._purchase_lines: list[str] = []
+        self._day_bytes = b""  # and in windows-1251
+        self._day_entries: list[tuple] = []  # ((type, number), plan, payload, None) or ((type, number), None, entry, number)
+        self._sales_lines: list[bytes] = []  # the day's records, written when the day is done
+        self._purchase_lines: list[bytes] = []
         if not self.currency:
             self._problem(Problem("request", "period", f"{period!r} is not a period YYYYMM"))
         for problem in cells.company_problems(company):
@@ -108,56 +134,84 @@ class ReturnBuilder:
 
     # --- entries --------------------------------------------------------------------------
 
-    def add(self, entry: VatEntry) -> None:
-        """Takes a VatEntry, or anything with its fields (ledger's VatLedgerEntry message)."""
-        if entry.document_date != self._day_iso:
-            day = parse_iso_date(entry.document_date)
-            if day is None:
-                self._problem(entry_problem(entry, "document_date", "is not a date YYYY-MM-DD"))
-                return
-            if self._day is not None and day < self._day:
-                self._problem(entry_problem(entry, "document_date", "entries must arrive in document-date order"))
-                return
-            self._flush_day()
-            self._day, self._day_iso, self._day_text = day, entry.document_date, fixed.nap_date(day)
-        number = document_number(entry)
-        plan = self._plan(entry) if self.fast else None
-        payload = None if plan is None else plan.payload(entry, number, self._period_days, self.currency)
-        if payload is None:
-            self._day_entries.append(((entry.document_type, number or ""), None, entry, number))
-        else:
-            self._day_entries.append(((entry.document_type, number), plan, payload, number))
+    def add_columns(self, columns) -> None:
+        """A batch of entries by column (see Columns), in the stream's order."""
+        if not len(columns.document_date):
+            return
+        if not self.fast:
+            for i in range(len(columns.document_date)):
+                entry = entry_at(columns, i)
+                if self._same_day(entry.document_date, columns, i):
+                    self._complete(entry)
+            return
+        batch = plans.check_batch(columns, self.currency, self._period_days)
+        bad, known = batch.bad, self._plans
+        keys = plans.plan_keys(columns)
+        rows = zip(columns.document_date, columns.document_type, batch.numbers, keys, batch.bases, batch.vats, strict=True)
+        for i, (day, kind, number, key, base, vat) in enumerate(rows):
+            if day != self._day_iso and not self._same_day(day, columns, i):
+                continue
+            plan = known.get(key)
+            if plan is None and key not in known:
+                plan = self._plan(key, entry_at(columns, i))
+            planned = None if plan is None or (bad and i in bad) else _planned(plan, batch, i, kind, number, base, vat)
+            if planned is None:
+                self._complete(entry_at(columns, i))
+            else:
+                self._day_entries.append(planned)
 
     def add_all(self, entries: Iterable[VatEntry]) -> None:
-        for entry in entries:
-            self.add(entry)
+        entries = list(entries)
+        for start in range(0, len(entries), BATCH):
+            self.add_columns(Columns(entries[start : start + BATCH]))
 
-    def _plan(self, entry) -> plans.Plan | None:
-        """The plan of the entry's kind, None when the complete path takes it."""
-        key = plans.plan_key(entry)
-        if key in self._plans:
-            return self._plans[key]
+    def _same_day(self, day: str, columns, i: int) -> bool:
+        """Whether entry i (of document date `day`) is taken: a new day ends the one before;
+        a date that is no date, or earlier than the day before, is a problem."""
+        if day == self._day_iso:
+            return True
+        parsed = parse_iso_date(day)
+        if parsed is None:
+            self._problem(entry_problem(entry_at(columns, i), "document_date", "is not a date YYYY-MM-DD"))
+            return False
+        if self._day is not None and parsed < self._day:
+            self._problem(entry_problem(entry_at(columns, i), "document_date", "entries must arrive in document-date order"))
+            return False
+        self._flush_day()
+        self._day, self._day_iso, self._day_text = parsed, day, fixed.nap_date(parsed)
+        self._day_bytes = self._day_text.encode(ENCODING)
+        return True
+
+    def _complete(self, entry: VatEntry) -> None:
+        """The entry for the complete path (read when its day is written)."""
+        number = document_number(entry)
+        self._day_entries.append(((entry.document_type, number or ""), None, entry, number))
+
+    def _plan(self, key: tuple, entry: VatEntry) -> plans.Plan | None:
+        """The plan of a kind not met yet, None when the complete path takes it."""
         if len(self._plans) >= PLANS_REMEMBERED:
             return None  # a month of ever new kinds: the complete path takes them
         plan = self._plans[key] = plans.make_plan(entry, self._reader, self.period)
         return plan
 
     def _flush_day(self) -> None:
-        self._day_entries.sort(key=itemgetter(0))
-        for _, plan, item, number in self._day_entries:
-            if plan is None:  # after a problem still read, to report every problem of the month
-                self._write_read(self._reader.read(item, number, self._day_text), item)
-            elif not self._failed:
-                plan.write(item, self._day_text, self._sales_lines, self._purchase_lines, self.counts)
-            if len(self._sales_lines) + len(self._purchase_lines) >= LINES_BUFFERED:
-                self._write_lines()
-        self._day_entries = []
-        self._write_lines()
+        entries, self._day_entries = self._day_entries, []
+        entries.sort(key=itemgetter(0))
+        day, sales, purchases, counts = self._day_bytes, self._sales_lines, self._purchase_lines, self.counts
+        for start in range(0, len(entries), LINES_BUFFERED):
+            failed = self._failed
+            for _, plan, item, number in entries[start : start + LINES_BUFFERED]:
+                if plan is None:  # after a problem still read, to report every problem of the month
+                    self._write_read(self._reader.read(item, number, self._day_text), item)
+                    failed = self._failed
+                elif not failed:
+                    plan.write(item, day, sales, purchases, counts)
+            self._write_lines()
 
     def _write_lines(self) -> None:
         for lines, out in ((self._sales_lines, self._sales_out), (self._purchase_lines, self._purchases_out)):
             if lines and not self._failed:
-                out.write(("".join(lines)).encode(ENCODING))
+                out.write(b"".join(lines))
             lines.clear()
 
     def _write_read(self, read: Read, entry) -> None:
@@ -184,7 +238,7 @@ class ReturnBuilder:
         if self._failed:
             return
         for text, record, sums, lines in rendered:
-            lines.append(text + CRLF)
+            lines.append((text + CRLF).encode(ENCODING))
             self.counts[0 if lines is self._sales_lines else 1] += 1
             if record.in_return:
                 for code, value in record.amounts.items():
@@ -244,6 +298,25 @@ class ReturnBuilder:
             currency=self.currency,
             notes=notes,
         )
+
+
+def _planned(plan: plans.Plan, batch: plans.Batch, i: int, kind: str, number: str, base: str, vat: str) -> tuple | None:
+    """Entry i of a checked batch as the plan writes it, ((type, number), plan, payload, None),
+    or None when the plan cannot vouch for it."""
+    written = batch.number_bytes[i]
+    if kind in NUMBERED and number.isdigit() and len(number) <= 10:  # as records.document_number pads it
+        number, written = number.zfill(10), written.zfill(10)
+    elif not 0 < len(number) <= 20 or (plan.numbered_sale and not number.isdigit()):
+        return None
+    if not plan.takes(base, vat):
+        return None
+    both = b""
+    if plan.needs_sum:
+        both = plans.sum_text(batch.base_cents[i] + batch.vat_cents[i]).encode()
+        if len(both) > plans.WIDTH:
+            return None
+    payload = (written, batch.descriptions[i], batch.base_bytes[i], batch.vat_bytes[i], both, batch.base_cents[i], batch.vat_cents[i])
+    return (kind, number), plan, payload, None
 
 
 def generate_files(

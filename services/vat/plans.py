@@ -1,29 +1,40 @@
 """The fast path of the ledger records. A big month is a few kinds of entry (the same document
 type, operations and counterparty) repeated thousands of times. Each kind gets a plan once,
-checked by the complete path (records.py): its record as one printf format with the kind's
-fields already written, and running totals in cents. An entry of a known kind is then one
-check of its own values and one `%`. An entry the plan cannot vouch for (a problem, another
+checked by the complete path (records.py): its record as one printf format of windows-1251
+bytes with the kind's fields already written, and running totals in cents. The entries come in
+batches by column (ledger's stream sends them so); what does not depend on the kind is checked
+and converted once per batch, a column at a time (check_batch). An entry of a known kind is
+then one check of its signs and one `%`. An entry the plan cannot vouch for (a problem, another
 currency, text to clean) takes the complete path, which reports or writes it; both paths give
 the same bytes (tests/unit/test_vat_domain.py compares them)."""
 
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from services.vat import counterparty, fixed, layouts, operations
 from services.vat.fixed import ENCODING, ZERO
 from services.vat.layouts import Layout
 
-AMOUNT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]{2}")  # as ledger sends NUMERIC(15,2): "1234.50", "-20.00"
 WIDTH = 15  # every amount column of the ledgers
+# Amounts as ledger sends NUMERIC(15,2): "1234.50", "-20.00" (never "-0.00"), one per line.
+AMOUNTS = re.compile(r"(?:-?(?:0|[1-9][0-9]*+)\.[0-9]{2}\n)*+")
 CENTS = Decimal("0.01")
 SALES_BASE_TOTAL = frozenset(operations.SALES_BASE_TOTAL)
 SALES_VAT_TOTAL = frozenset(operations.SALES_VAT_TOTAL)
+VALUES = ("seq", "number", "date", "desc", "base", "vat", "sum")  # what Plan.write gives a format, in this order
 
 
 def plan_key(entry) -> tuple:
     return (entry.document_type, entry.sales_operation, entry.purchase_operation, entry.counterpart_vat_number,
             entry.counterpart_eik, entry.counterpart_country, entry.counterpart_name)  # fmt: skip
+
+
+def plan_keys(columns) -> zip:
+    """plan_key of every entry of a batch by column."""
+    return zip(columns.document_type, columns.sales_operation, columns.purchase_operation, columns.counterpart_vat_number,
+               columns.counterpart_eik, columns.counterpart_country, columns.counterpart_name, strict=True)  # fmt: skip
 
 
 def clean(text: str) -> bool:
@@ -40,10 +51,73 @@ def clean(text: str) -> bool:
 
 
 @dataclass
+class Batch:
+    """A batch's values that do not depend on the kind of entry, checked and converted a column
+    at a time: one regular expression or one encode per column, unless a value fails (then
+    value by value). `bad`: the entries whose currency, VAT date, amounts, number or
+    description the plans cannot vouch for; their converted values are placeholders."""
+
+    bad: set[int]
+    numbers: list[str]  # as sent: a good one needs no cleaning (nor stripping)
+    number_bytes: list[bytes]
+    descriptions: list[bytes]
+    bases: list[str]
+    vats: list[str]
+    base_bytes: list[bytes]
+    vat_bytes: list[bytes]
+    base_cents: list[int]
+    vat_cents: list[int]
+
+
+def check_batch(columns, currency: str, period_days: frozenset) -> Batch:
+    bad: set[int] = set()
+    for values, allowed in ((columns.currency, {"", currency}), (columns.vat_date, period_days)):
+        if not allowed.issuperset(values):
+            bad.update(i for i, value in enumerate(values) if value not in allowed)
+    numbers, number_bytes = _texts(list(columns.document_number), bad, empty_ok=False)
+    _, descriptions = _texts(list(columns.description), bad, empty_ok=True)
+    bases, base_bytes, base_cents = _amounts(list(columns.tax_base), bad)
+    vats, vat_bytes, vat_cents = _amounts(list(columns.vat_amount), bad)
+    return Batch(bad, numbers, number_bytes, descriptions, bases, vats, base_bytes, vat_bytes, base_cents, vat_cents)
+
+
+def _texts(values: list[str], bad: set[int], empty_ok: bool) -> tuple[list[str], list[bytes]]:
+    """The texts, and each in windows-1251; one that is not clean is bad (and "" here)."""
+    joined = "\n".join(values)
+    if (
+        "".join(values).isprintable()  # so no value holds the "\n" that joins them
+        and "  " not in joined and "\n " not in joined and " \n" not in joined and joined[:1] != " " and joined[-1:] != " "
+        and (empty_ok or "" not in values)
+    ):  # fmt: skip
+        try:
+            return values, joined.encode(ENCODING).split(b"\n")
+        except UnicodeEncodeError:
+            pass
+    for i, value in enumerate(values):
+        if not (clean(value) and (empty_ok or value)):
+            bad.add(i)
+            values[i] = ""
+    return values, "\n".join(values).encode(ENCODING).split(b"\n")
+
+
+def _amounts(values: list[str], bad: set[int]) -> tuple[list[str], list[bytes], list[int]]:
+    """The amounts, as bytes and in cents; one that is not as ledger sends them is bad (and "0.00" here)."""
+    joined = "\n".join(values) + "\n"
+    if not (AMOUNTS.fullmatch(joined) and joined.count("\n") == len(values) and max(map(len, values)) <= WIDTH and "-0.00" not in values):
+        for i, value in enumerate(values):
+            if not (AMOUNTS.fullmatch(value + "\n") and "\n" not in value and len(value) <= WIDTH and value != "-0.00"):
+                bad.add(i)
+                values[i] = "0.00"
+        joined = "\n".join(values) + "\n"
+    return values, joined.encode("ascii").split(b"\n")[:-1], list(map(int, joined.replace(".", "").split()))
+
+
+@dataclass
 class Side:
     """One ledger's record of a kind of entry."""
 
-    format: str  # printf format of the whole record and its CR LF: %(seq)d, %(number)s, %(date)s, %(desc)s, %(base)s, ...
+    format: bytes  # the whole record and its CR LF in windows-1251, %-slots for the values it takes
+    pick: itemgetter  # those values, in the format's order, from Plan.write's tuple (VALUES)
     columns: tuple[tuple[str, str], ...]  # (ledger column, "base" | "vat" | "sum") the record fills
     in_return: bool
     sales: bool
@@ -70,59 +144,40 @@ class Plan:
     invoice: bool
     needs_zero_vat: bool = field(init=False)
     needs_sum: bool = field(init=False)  # a column holds base and VAT as one figure
+    checks_signs: bool = field(init=False)
 
     def __post_init__(self):
         self.needs_zero_vat = any(s.vat_must_be_zero for s in self.sides)
         self.needs_sum = any(which == "sum" for s in self.sides for _, which in s.columns)
+        self.checks_signs = any(s.checks_signs for s in self.sides)
 
-    def payload(self, entry, number: str | None, period_days: frozenset, currency: str) -> tuple | None:
-        """(number, description, base, VAT, base + VAT) when the plan vouches for this entry, else None."""
-        base, vat = entry.tax_base, entry.vat_amount
-        if (
-            number is None
-            or entry.currency not in ("", currency)
-            or entry.vat_date not in period_days
-            or not AMOUNT.fullmatch(base) or not AMOUNT.fullmatch(vat)
-            or len(base) > WIDTH or len(vat) > WIDTH or base == "-0.00" or vat == "-0.00"
-            or not clean(number)
-            or (self.numbered_sale and not number.isdigit())
-        ):  # fmt: skip
-            return None
+    def takes(self, base: str, vat: str) -> bool:
+        """Whether the plan vouches for these amounts (well-formed: check_batch passed them)."""
         base_negative, vat_negative = base[0] == "-", vat[0] == "-"
         if self.credit_note and ((not base_negative and base != "0.00") or (not vat_negative and vat != "0.00")):
-            return None
+            return False
         if self.invoice and (base_negative or vat_negative):
-            return None
+            return False
         if self.needs_zero_vat and vat != "0.00":
-            return None
-        if base_negative != vat_negative and base != "0.00" and vat != "0.00" and any(s.checks_signs for s in self.sides):
-            return None
-        description = entry.description
-        if description and not clean(description):
-            return None
-        both = ""
-        if self.needs_sum:
-            both = _text(int(base.replace(".", "")) + int(vat.replace(".", "")))
-            if len(both) > WIDTH:
-                return None
-        return number, description, base, vat, both
+            return False
+        return not (self.checks_signs and base_negative != vat_negative and base != "0.00" and vat != "0.00")
 
-    def write(self, payload: tuple, day_text: str, sales_lines: list, purchase_lines: list, counts: list[int]) -> None:
-        """Renders the entry's records; counts = [sales so far, purchases so far]."""
-        number, description, base, vat, both = payload
-        base_cents, vat_cents = int(base.replace(".", "")), int(vat.replace(".", ""))
-        values = {"number": number, "date": day_text, "desc": description, "base": base, "vat": vat, "sum": both}
+    def write(self, payload: tuple, day: bytes, sales_lines: list, purchase_lines: list, counts: list[int]) -> None:
+        """Renders the entry's records; payload = (number, description, base, VAT, base + VAT as
+        bytes, base and VAT in cents); counts = [sales so far, purchases so far]."""
+        number, description, base, vat, both, base_cents, vat_cents = payload
         for side in self.sides:
             i = 0 if side.sales else 1
             counts[i] += 1
-            values["seq"] = counts[i]
-            (sales_lines if side.sales else purchase_lines).append(side.format % values)
+            (sales_lines if side.sales else purchase_lines).append(
+                side.format % side.pick((counts[i], number, day, description, base, vat, both))
+            )
             side.count += 1
             side.base += base_cents
             side.vat += vat_cents
 
 
-def _text(cents: int) -> str:
+def sum_text(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{whole}.{part:02d}"
@@ -177,8 +232,10 @@ def _side(op: operations.Operation, sales: bool, kind: str, party: counterparty.
         slots = {"03-04": "seq", "03-06": "number", "03-07": "date", "03-10": "desc"}
         in_return = kind not in layouts.PURCHASES_NOT_IN_RETURN
     filled = dict(columns)
+    record, pick = _format(layout, constants, slots, filled)
     return Side(
-        format=_format(layout, constants, slots, filled),
+        format=record,
+        pick=pick,
         columns=tuple(columns),
         in_return=in_return,
         sales=sales,
@@ -188,16 +245,20 @@ def _side(op: operations.Operation, sales: bool, kind: str, party: counterparty.
     )
 
 
-def _format(layout: Layout, constants: dict, slots: dict[str, str], filled: dict[str, str]) -> str:
-    parts = []
+def _format(layout: Layout, constants: dict, slots: dict[str, str], filled: dict[str, str]) -> tuple[bytes, itemgetter]:
+    """The record as a format of windows-1251 bytes (every character one byte, so widths and
+    cuts count characters), and the picker of the values its slots take, in their order."""
+    parts, names = [], []
     for f in layout.fields:
         if f.code in slots:
-            name = slots[f.code]
-            parts.append(
-                f"%({name})-{f.width}.{f.width}s" if f.kind == "text" else f"%({name}){f.width}d" if f.kind == "int" else f"%({name})s"
-            )
+            names.append(slots[f.code])
+            parts.append(f"%-{f.width}.{f.width}s" if f.kind == "text" else f"%{f.width}d" if f.kind == "int" else "%s")
         elif f.kind == "amount":
-            parts.append(f"%({filled[f.code]}){f.width}s" if f.code in filled else fixed.amount(ZERO, f.width))
+            if f.code in filled:
+                names.append(filled[f.code])
+                parts.append(f"%{f.width}s")
+            else:
+                parts.append(fixed.amount(ZERO, f.width))
         else:
             parts.append(fixed.format_field(f, constants[f.code]).replace("%", "%%"))
-    return "".join(parts) + fixed.CRLF
+    return ("".join(parts) + fixed.CRLF).encode(ENCODING), itemgetter(*(VALUES.index(name) for name in names))

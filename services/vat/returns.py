@@ -1,18 +1,21 @@
-"""Generating a return: the company from ledger, the month's entries streamed from ledger
-straight into the writers (spooled to temporary files, never a list of the month), and the
-result stored from those files as the period's next version in one transaction: the files'
-bytes go in by COPY, a chunk at a time. A create with a request_id stores its answer with the
-version (kernel idempotency) and gives it again on a repeat."""
+"""Generating a return: the company from ledger, the month's entries streamed from ledger by
+column straight into the writers (never a list of the month), and the result kept as the
+period's next version in one transaction. The three run together: a task reads ledger's
+batches ahead of the builder, and the ledgers' bytes go into vat_file_chunks by one COPY while
+they are written, a chunk at a time; DEKLAR.TXT and VIES.TXT follow at the end, then the rows of
+the return and its files (the chunks' key to their file is checked at commit). A create with a
+request_id stores its answer with the version (kernel idempotency) and gives it again on a
+repeat."""
 
+import asyncio
+import contextlib
 import hashlib
-import io
 import struct
-import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import IO, TypeVar, cast
+from typing import TypeVar
 
 from baraba.ledger.v1 import ledger_pb2, ledger_pb2_grpc
 from google.protobuf import any_pb2
@@ -23,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.kernel import clients, idempotency, metrics
 from services.kernel.auth import current_caller
+from services.kernel.db import driver_connection
 from services.kernel.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -30,15 +34,19 @@ from services.kernel.errors import (
     ServiceError,
 )
 from services.kernel.peers import peer_errors
-from services.vat.builder import Generated, ReturnBuilder
-from services.vat.model import Choices, Company, Filer, Problem, ValidationFailed, VatEntry
+from services.vat.builder import FIELDS, Columns, Generated, ReturnBuilder
+from services.vat.model import Choices, Company, Filer, Problem, ValidationFailed
 from services.vat.store import IDEMPOTENCY_KEYS, VatFileChunk, VatReturn, VatReturnFile
 from services.vat.versions import _kept
 
-SPOOL_BYTES = 1024 * 1024  # a ledger larger than this goes to a temporary file on disk
 CHUNK = 1024 * 1024  # bytes per stored chunk
+READ_AHEAD = 4  # batches read from ledger ahead of the builder (a batch is at most a few MB)
 STREAM_TIMEOUT = 300.0  # seconds for reading a month from ledger (the edge allows vat 300 s)
 COPY_COLUMNS = ("return_id", "name", "seq", "data")
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # binary COPY: signature, flags, no header extension
+COPY_TRAILER = struct.pack("!h", -1)
+CHUNKS = VatFileChunk.__tablename__
+CHUNKS_FILE_KEY = "vat_file_chunks_return_id_name_fkey"
 RETURNS = VatReturn.__table__
 FILES = VatReturnFile.__table__
 WRITTEN = metrics.counter("baraba_vat_returns_written_total", "VAT returns generated and stored")
@@ -94,6 +102,23 @@ def company_from_ledger(c: ledger_pb2.Company) -> Company:
     return Company(vat_number=c.vat_number, name=c.name, address=address, filer=filer)
 
 
+class _Columns:
+    """A batch of ledger's VatLedgerColumns as the builder reads it (builder.Columns): each
+    column split into its values when it is first read."""
+
+    def __init__(self, message: ledger_pb2.VatLedgerColumns):
+        self._message = message
+
+    def __getattr__(self, name: str) -> list[str]:
+        if name not in FIELDS:
+            raise AttributeError(name)
+        values = getattr(self._message, name).split("\0")
+        if len(values) != self._message.count:
+            raise ValueError(f"ledger sent {len(values)} values of {name} for {self._message.count} entries")
+        setattr(self, name, values)
+        return values
+
+
 class Returns:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
@@ -113,30 +138,25 @@ class Returns:
                 kept = await _kept(conn, cid, first)
                 return render(kept.row, kept.files)
             company = await self._company(company_id)
-            with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as sales, tempfile.SpooledTemporaryFile(SPOOL_BYTES) as purchases:
-                builder = ReturnBuilder(period, company, choices, sales, purchases)
-                try:
-                    async for entry in self._entries(company_id, period):
-                        builder.add(cast(VatEntry, entry))  # a VatLedgerEntry: VatEntry's fields, not copied
-                    generated = builder.finish()
-                except ValidationFailed as failed:
-                    raise self._problem(failed) from None
-                contents: dict[str, IO[bytes]] = {
-                    "DEKLAR.TXT": io.BytesIO(generated.deklar),
-                    "POKUPKI.TXT": purchases,
-                    "PRODAGBI.TXT": sales,
-                }
-                if generated.vies is not None:
-                    contents["VIES.TXT"] = io.BytesIO(generated.vies)
-                row = VatReturn(
-                    id=return_id, company_id=cid, period=period, currency=generated.currency, cells=generated.cells,
-                    vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
-                    notes=generated.notes, created_by=caller.user_id, created_by_name=caller.username, created_at=datetime.now(UTC),
-                )  # fmt: skip
-                files = [(_facts(row.id, name, content, _records(name, generated)), content) for name, content in sorted(contents.items())]
-                await _store(conn, row, files)
+            sales, purchases = _File("PRODAGBI.TXT"), _File("POKUPKI.TXT")
+            builder = ReturnBuilder(period, company, choices, sales, purchases)
+            making = _Making(return_id, builder, self._batches(company_id, period), [sales, purchases])
+            await conn.execute(text(f"SET CONSTRAINTS {CHUNKS_FILE_KEY} DEFERRED"))  # the chunks come before their files' rows
+            driver = await driver_connection(conn)
+            await driver.copy_to_table(CHUNKS, source=making.rows(), columns=COPY_COLUMNS, format="binary")
+            try:
+                generated = making.result()
+            except ValidationFailed as failed:
+                raise self._problem(failed) from None
+            row = VatReturn(
+                id=return_id, company_id=cid, period=period, currency=generated.currency, cells=generated.cells,
+                vat_payable=Decimal(generated.cells["01-50"]), vat_refundable=Decimal(generated.cells["01-60"]), choices=given,
+                notes=generated.notes, created_by=caller.user_id, created_by_name=caller.username, created_at=datetime.now(UTC),
+            )  # fmt: skip
+            facts = sorted((f.facts(return_id, _records(f.name, generated)) for f in making.files), key=lambda f: f.name)
+            await _store(conn, row, facts)
         WRITTEN.inc()  # committed; a replay returned above without counting
-        return render(row, [f for f, _ in files])
+        return render(row, facts)
 
     async def _company(self, company_id: str) -> Company:
         with peer_errors("ledger", "no VAT return was generated"):
@@ -145,18 +165,36 @@ class Returns:
             )
         return company_from_ledger(company)
 
-    async def _entries(self, company_id: str, period: str) -> AsyncIterator[ledger_pb2.VatLedgerEntry]:
-        """The month's entries as ledger sends them: the builder reads VatLedgerEntry's fields
-        by VatEntry's names, so no copy of each entry is made."""
+    async def _batches(self, company_id: str, period: str) -> AsyncGenerator[_Columns | Columns]:
+        """The month's entries by column, a batch at a time. A task reads up to READ_AHEAD
+        batches ahead, so ledger reads and sends the next ones while the builder works."""
         stub = clients.stub(ledger_pb2_grpc.JournalEntryServiceStub, "ledger")
         call = stub.StreamVatEntries(
-            ledger_pb2.StreamVatEntriesRequest(company_id=company_id, period=period),
+            ledger_pb2.StreamVatEntriesRequest(company_id=company_id, period=period, by_column=True),
             **clients.call_options(STREAM_TIMEOUT),
         )
-        with peer_errors("ledger", "no VAT return was generated"):
-            async for batch in call:
-                for message in batch.entries:
-                    yield message
+        ahead: asyncio.Queue = asyncio.Queue(READ_AHEAD)
+
+        async def read() -> None:
+            try:
+                async for batch in call:
+                    await ahead.put(batch)
+                await ahead.put(None)
+            except Exception as exc:  # given to the reader, which raises it
+                await ahead.put(exc)
+
+        reader = asyncio.ensure_future(read())
+        try:
+            with peer_errors("ledger", "no VAT return was generated"):
+                while (batch := await ahead.get()) is not None:
+                    if isinstance(batch, Exception):
+                        raise batch
+                    # A ledger older than by_column sends one message per entry.
+                    yield _Columns(batch.columns) if batch.columns.count else Columns(batch.entries)
+                    await asyncio.sleep(0)  # the reader's turn: it takes the next batch off the wire
+        finally:
+            reader.cancel()
+            call.cancel()
 
     @staticmethod
     def _problem(failed: ValidationFailed) -> ServiceError:
@@ -169,18 +207,97 @@ def _records(name: str, generated: Generated) -> int:
     return {"DEKLAR.TXT": 1, "POKUPKI.TXT": generated.purchase_count, "PRODAGBI.TXT": generated.sales_count}.get(name, generated.vies_count)
 
 
-def _facts(return_id: uuid.UUID, name: str, content: IO[bytes], records: int) -> VatReturnFile:
-    """The file's facts, read from its stream a chunk at a time."""
-    digest, size = hashlib.sha256(), 0
-    content.seek(0)
-    while chunk := content.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    return VatReturnFile(return_id=return_id, name=name, size=size, sha256=digest.hexdigest(), records=records)
+class _File:
+    """A file as the builder writes it: its size and SHA-256 as it grows, and its bytes cut into
+    chunks of CHUNK bytes (the last one shorter) waiting to be copied."""
+
+    def __init__(self, name: str, data: bytes = b""):
+        self.name = name
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self.cut: list[bytes] = []  # chunks not copied yet
+        self.copied = 0  # chunks copied so far
+        self._rest = bytearray()
+        self.write(data)
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        self.digest.update(data)
+        self._rest += data
+        while len(self._rest) >= CHUNK:
+            self.cut.append(bytes(self._rest[:CHUNK]))
+            del self._rest[:CHUNK]
+        return len(data)
+
+    def close(self) -> None:
+        if self._rest:
+            self.cut.append(bytes(self._rest))
+            self._rest.clear()
+
+    def rows(self, return_id: uuid.UUID) -> list[bytes]:
+        """The cut chunks as binary COPY rows of vat_file_chunks (header, data, header, data, ...)."""
+        name = self.name.encode()
+        out = []
+        for chunk in self.cut:
+            out.append(
+                struct.pack("!hi16si", len(COPY_COLUMNS), 16, return_id.bytes, len(name))
+                + name
+                + struct.pack("!iii", 4, self.copied, len(chunk))
+            )
+            out.append(chunk)
+            self.copied += 1
+        self.cut = []
+        return out
+
+    def facts(self, return_id: uuid.UUID, records: int) -> VatReturnFile:
+        return VatReturnFile(return_id=return_id, name=self.name, size=self.size, sha256=self.digest.hexdigest(), records=records)
 
 
-async def _store(conn: AsyncConnection, row: VatReturn, files: list[tuple[VatReturnFile, IO[bytes]]]) -> None:
-    """The return as the period's next version, in the caller's transaction."""
+class _Making:
+    """One return being made, as the source of the COPY into vat_file_chunks: each batch from
+    ledger goes into the builder and the chunks it fills go out at once; DEKLAR.TXT and VIES.TXT
+    at the end. A failure (the entries' problems, ledger's error) ends the COPY cleanly and is
+    raised by result(): the caller's transaction then keeps nothing."""
+
+    def __init__(self, return_id: uuid.UUID, builder: ReturnBuilder, batches: AsyncGenerator, ledgers: list[_File]):
+        self.return_id = return_id
+        self.builder = builder
+        self.batches = batches
+        self.files = ledgers  # then DEKLAR.TXT, and VIES.TXT when the month has supplies it reports
+        self._generated: Generated | None = None
+        self._failure: Exception | None = None
+
+    async def rows(self) -> AsyncIterator[bytes]:
+        yield COPY_HEADER
+        try:
+            async with contextlib.aclosing(self.batches) as batches:
+                async for columns in batches:
+                    self.builder.add_columns(columns)
+                    for f in self.files:
+                        for part in f.rows(self.return_id):
+                            yield part
+            generated = self._generated = self.builder.finish()
+            self.files.append(_File("DEKLAR.TXT", generated.deklar))
+            if generated.vies is not None:
+                self.files.append(_File("VIES.TXT", generated.vies))
+            for f in self.files:
+                f.close()
+                for part in f.rows(self.return_id):
+                    yield part
+        except Exception as exc:  # raised by result() once the COPY is closed
+            self._failure = exc
+        yield COPY_TRAILER
+
+    def result(self) -> Generated:
+        if self._failure is not None:
+            raise self._failure
+        assert self._generated is not None
+        return self._generated
+
+
+async def _store(conn: AsyncConnection, row: VatReturn, files: list[VatReturnFile]) -> None:
+    """The return as the period's next version, in the caller's transaction (its files' chunks
+    are in already)."""
     # One generation of a company's period at a time, so versions never collide.
     await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"vat:{row.company_id}:{row.period}"})
     latest = await conn.scalar(
@@ -188,22 +305,4 @@ async def _store(conn: AsyncConnection, row: VatReturn, files: list[tuple[VatRet
     )
     row.version = (latest or 0) + 1
     await conn.execute(insert(VatReturn).values({c.name: getattr(row, c.key) for c in RETURNS.columns}))
-    await conn.execute(insert(VatReturnFile), [{c.name: getattr(f, c.key) for c in FILES.columns} for f, _ in files])
-    driver = (await conn.get_raw_connection()).driver_connection
-    assert driver is not None
-    await driver.copy_to_table(VatFileChunk.__tablename__, source=_chunk_rows(row.id, files), columns=COPY_COLUMNS, format="binary")
-
-
-async def _chunk_rows(return_id: uuid.UUID, files: list[tuple[VatReturnFile, IO[bytes]]]) -> AsyncIterator[bytes]:
-    """vat_file_chunks rows in PostgreSQL's binary COPY format, each file read from its stream a
-    chunk at a time: a ledger of hundreds of megabytes never sits in this process whole."""
-    yield b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # signature, flags, no header extension
-    for f, content in files:
-        name = f.name.encode()
-        content.seek(0)
-        seq = 0
-        while chunk := content.read(CHUNK):
-            yield struct.pack("!hi16si", len(COPY_COLUMNS), 16, return_id.bytes, len(name)) + name + struct.pack("!iii", 4, seq, len(chunk))
-            yield chunk
-            seq += 1
-    yield struct.pack("!h", -1)
+    await conn.execute(insert(VatReturnFile), [{c.name: getattr(f, c.key) for c in FILES.columns} for f in files])

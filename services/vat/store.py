@@ -49,14 +49,19 @@ class VatReturnFile(Base):
 
 
 class VatFileChunk(Base):
-    """A file's bytes in pieces of at most versions.CHUNK (1 MiB), in order: written and read a
+    """A file's bytes in pieces of at most returns.CHUNK (1 MiB), in order: written and read a
     piece at a time, so a ledger of hundreds of megabytes never sits in the service whole, and
-    each piece is compressed by PostgreSQL on its own."""
+    each piece is compressed by PostgreSQL on its own (lz4 where the server has it). The pieces
+    are written while the return is made, before its rows: that transaction defers the check
+    of their key to the file until its commit."""
 
     __tablename__ = "vat_file_chunks"
     __table_args__ = (
-        ForeignKeyConstraint(["return_id", "name"], ["vat_return_files.return_id", "vat_return_files.name"], ondelete="CASCADE"),
-    )
+        ForeignKeyConstraint(
+            ["return_id", "name"], ["vat_return_files.return_id", "vat_return_files.name"], ondelete="CASCADE",
+            deferrable=True,
+        ),
+    )  # fmt: skip
 
     return_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(20), primary_key=True)

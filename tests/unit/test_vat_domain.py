@@ -2,6 +2,7 @@
 by hand from the field tables, the formulas, validation and the parser."""
 
 import dataclasses
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from baraba.ledger.v1 import ledger_pb2
 
 from services.vat import layouts
-from services.vat.builder import generate_files
+from services.vat.builder import Columns, ReturnBuilder, generate_files
 from services.vat.fixed import Unwritable, clean_text
 from services.vat.model import Choices, ValidationFailed, VatEntry
 from services.vat.parser import check_files
@@ -353,6 +354,54 @@ def test_the_fast_path_reports_what_the_complete_path_reports():
             generate_files(PERIOD, COMPANY, Choices(), bad, fast=fast)
         reports.append(failed.value.problems)
     assert reports[0] == reports[1] and len(reports[0]) == 3
+
+
+def test_a_batch_is_checked_a_column_at_a_time_as_the_complete_path_checks_each_entry():
+    """Each batch holds entries of every kind and one whose text or amounts the plans cannot
+    vouch for: the column that fails its check as a whole is checked value by value, and only
+    that entry takes the complete path, which cleans, pads, converts or reports it."""
+    day = [e for e in varied_month()[:15] if "  " not in e.description]  # one clean entry of each kind
+    sale, credit_note = day[0], day[1]  # in the sales ledger, 2-11: an invoice and a credit note
+
+    def batches(changes: list[dict]) -> list[list[VatEntry]]:
+        odd = [
+            dataclasses.replace(
+                credit_note if kw.pop("credit", False) else sale, **{"entry_id": f"odd-{i}", "document_number": str(900 + i), **kw}
+            )
+            for i, kw in enumerate(changes)
+        ]
+        return [[e, *day] for e in odd] + [[*day, e] for e in odd]  # first and last of a batch
+
+    def built(batches: list[list[VatEntry]], fast: bool):
+        sales, purchases = io.BytesIO(), io.BytesIO()
+        builder = ReturnBuilder(PERIOD, COMPANY, Choices(), sales, purchases, fast=fast)
+        for batch in batches:
+            builder.add_columns(Columns(batch))
+        return builder.finish(), sales.getvalue(), purchases.getvalue()
+
+    written = batches([
+        {"description": " leading"}, {"description": "trailing "}, {"description": "two  spaces"}, {"description": "tab\there"},
+        {"description": "line\nbreak"}, {"description": "nbsp\xa0here"}, {"description": "soft\xadhyphen"},
+        {"description": "Müller"}, {"description": ""}, {"description": "%s %d %%"}, {"document_number": " 123"},
+        {"document_number": "123 "}, {"document_number": "0000000000123"}, {"tax_base": "01.00", "vat_amount": "0.20"},
+        {"tax_base": "100.5"},
+        {"tax_base": "123456789012.00", "vat_amount": "0.00"}, {"vat_amount": "20"}, {"tax_base": "1e3"}, {"currency": ""},
+        {"credit": True, "tax_base": "-0.00"}, {"credit": True, "vat_amount": "-0.00"},
+    ])  # fmt: skip
+    assert built(written, fast=True) == built(written, fast=False)
+
+    refused = batches([
+        {"description": "Ελληνικά"}, {"document_number": "П-1"}, {"document_number": ""}, {"document_number": "1" * 21},
+        {"tax_base": "1234567890123.00"}, {"currency": "USD"}, {"vat_date": "2025-12-01"},
+        {"tax_base": "-100.00", "vat_amount": "-20.00"},
+    ])  # fmt: skip
+    reports = []
+    for fast in (True, False):
+        with pytest.raises(ValidationFailed) as failed:
+            built(refused, fast)
+        reports.append(failed.value.problems)
+    assert reports[0] == reports[1]
+    assert {p.entry_id for p in reports[0]} == {batch[0].entry_id for batch in refused[: len(refused) // 2]}
 
 
 def test_a_month_of_repeated_kinds_takes_the_fast_path():
