@@ -4,7 +4,8 @@ somebody must remain able to manage users."""
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Uuid, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -32,11 +33,11 @@ _PROFILE = (
 _USER = Statement(select(*_PROFILE).join(Group, Group.id == User.group_id).where(User.id == bindparam("id")))
 # The signed-in user's profile with what decides whether their token still holds: one statement.
 SIGNED_IN = Statement(
-    select(*_PROFILE, User.token_version, Session.revoked_at)
+    select(*_PROFILE, User.token_version, Session.id.label("session_id"), Session.revoked_at)
     .select_from(Session)
     .join(User, User.id == Session.user_id)
     .join(Group, Group.id == User.group_id)
-    .where(Session.id == bindparam("sid"))
+    .where(Session.id == any_(bindparam("keys", type_=ARRAY(Uuid))))
 )
 
 

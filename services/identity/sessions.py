@@ -46,6 +46,7 @@ class Sessions:
     def __init__(self, engine: AsyncEngine, keys: security.Keystore, policy: Policy):
         self.engine = engine
         self.sessions = db.session_factory(engine)
+        self._signed_in = db.Lookup(engine, SIGNED_IN, key=lambda row: row["session_id"])
         self.keys = keys
         self.policy = policy
 
@@ -121,8 +122,7 @@ class Sessions:
     async def current_caller(self, caller: Caller) -> Caller:
         """The caller with the permissions they have now; refused when their session or
         account has ended, or what they may do has changed, since the token was issued."""
-        async with db.reading(self.engine) as conn:
-            row = await SIGNED_IN.fetchrow(conn, sid=uuid.UUID(caller.session_id))
+        row = next(iter(await self._signed_in.get(uuid.UUID(caller.session_id))), None)
         if row is None or row["revoked_at"] is not None or not row["is_active"]:
             raise Unauthenticated("your session has ended; sign in again", reason="SESSION_ENDED")
         if caller.version < row["token_version"]:

@@ -9,8 +9,9 @@ never INTERNAL;
 
 import asyncio
 import contextlib
+import contextvars
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Hashable
 from pathlib import Path
 from typing import cast
 
@@ -237,6 +238,67 @@ class Statement:
 
     async def fetchrow(self, conn: asyncpg.Connection, **params) -> asyncpg.Record | None:
         return await conn.fetchrow(self.sql, *self.args(params))
+
+
+def _keys_as_list(keys: list) -> dict:
+    return {"keys": keys}
+
+
+class Lookup:
+    """Rows by key, for a read every request makes (identity's check of the caller's session,
+    the ledger's entry): the keys requests ask for while a lookup is under way are looked up
+    together next, in one statement, so under load many requests share one round trip (a
+    round trip costs a gRPC service far more CPU than the statement), and a request alone
+    waits for nobody. Never stale: each request's rows come from a statement that started
+    after the request asked. `statement` takes what `arguments` makes of the keys (by default
+    the list as `keys`); `key` says which key a row it returns belongs to; `get` returns a
+    key's rows in the statement's order."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        statement: Statement,
+        key: Callable[[asyncpg.Record], Hashable],
+        arguments: Callable[[list], dict] = _keys_as_list,
+    ):
+        self.engine = engine
+        self.statement = statement
+        self.key = key
+        self.arguments = arguments
+        self._asked: dict[Hashable, list[asyncio.Future]] = {}
+        self._task: asyncio.Task | None = None
+
+    async def get(self, key: Hashable) -> list[asyncpg.Record]:
+        answer = asyncio.get_running_loop().create_future()
+        self._asked.setdefault(key, []).append(answer)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), context=contextvars.Context())  # no request's logs
+        return await answer
+
+    async def _run(self) -> None:
+        try:
+            while self._asked:
+                asked, self._asked = self._asked, {}
+                try:
+                    async with reading(self.engine) as conn:
+                        rows = await self.statement.fetch(conn, **self.arguments(list(asked)))
+                except BaseException as exc:
+                    for answers in asked.values():
+                        for answer in answers:
+                            if not answer.done():
+                                answer.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                    continue
+                found: dict[Hashable, list[asyncpg.Record]] = {}
+                for row in rows:
+                    found.setdefault(self.key(row), []).append(row)
+                for key, answers in asked.items():
+                    for answer in answers:
+                        if not answer.done():  # its request may have been cancelled meanwhile
+                            answer.set_result(found.get(key, []))
+        finally:
+            self._task = None
 
 
 async def driver_connection(conn: AsyncConnection) -> asyncpg.Connection:

@@ -8,6 +8,7 @@ import contextlib
 
 import asyncpg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -108,7 +109,18 @@ async def _through_sqlalchemy(engine) -> None:
         await conn.exec_driver_sql("SELECT 1")
 
 
-@pytest.mark.parametrize("use", [_through_the_driver, _through_sqlalchemy], ids=["asyncpg", "sqlalchemy"])
+async def _through_a_read(engine) -> None:
+    async with db.reading(engine) as conn:
+        await conn.fetchrow("SELECT 1")
+
+
+async def _through_a_lookup(engine) -> None:
+    await db.Lookup(engine, db.Statement(text("SELECT k FROM unnest(CAST(:keys AS int[])) AS k")), key=lambda row: row[0]).get(1)
+
+
+@pytest.mark.parametrize(
+    "use", [_through_the_driver, _through_sqlalchemy, _through_a_read, _through_a_lookup], ids=["asyncpg", "sqlalchemy", "read", "lookup"]
+)
 def test_a_pooled_connection_the_server_ended_while_idle_is_an_outage(database_server, use):
     """asyncpg takes the FATAL message on an idle connection for a protocol error, and the
     next statement fails with InternalClientError ("cannot switch to state 12; another

@@ -1,6 +1,7 @@
 """Identity through the real Envoy edge, over plain HTTP: the REST contract a browser sees."""
 
 import asyncio
+import concurrent.futures
 import time
 import uuid
 
@@ -168,6 +169,17 @@ def test_an_unknown_refresh_token_is_401(http):
 
 
 # --- the caller's own account -------------------------------------------------------------
+
+
+def test_concurrent_me_requests_each_get_their_own_user(http, admin, new_user):
+    """Token checks arriving together share one statement (kernel/db.py Lookup): each answer
+    is its own caller's profile."""
+    user, password = new_user()
+    admin_id = http.get("/api/auth/me", headers=admin).json()["id"]
+    callers = [(bearer(login(http, user["username"], password)["token"]), user["id"]), (admin, admin_id)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda caller: http.get("/api/auth/me", headers=caller[0]).json()["id"], callers * 20))
+    assert answers == [user_id for _, user_id in callers] * 20
 
 
 def test_me_profile_and_password_change(http, admin, new_user):
