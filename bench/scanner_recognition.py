@@ -17,7 +17,7 @@ from collections import defaultdict
 
 import pypdfium2
 
-from services.scanner import reading
+from services.scanner import line_items, reading
 from services.scanner.extraction import extract
 from tests.support.invoice_corpus import FAMILIES, SEEDS, corpus, part_of, scan, text_pdf
 from tests.support.invoice_corpus.scoring import Score
@@ -64,7 +64,7 @@ def main() -> None:
             for inv in invoices:
                 data = VARIANTS[variant](inv)
                 started = time.perf_counter()
-                result = extract(asyncio.run(reading.read(data)), inv.company.eik, inv.company.vat)
+                result = extract(asyncio.run(reading.read(data, line_items.TABLES)), inv.company.eik, inv.company.vat)
                 times[variant].append((time.perf_counter() - started) / pages_of(inv))
                 one = Score()
                 one.add(inv, result)

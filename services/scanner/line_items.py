@@ -10,27 +10,30 @@ column. The table ends at the totals; a header repeated on a later page continue
 A row is sure when quantity × unit price gives its amount."""
 
 import re
+import statistics
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.scanner.layout import Line, cells
+from services.scanner.layout import Line, cells, lines_of, skew
+from services.scanner.reading import Band, Page, Tables
 from services.scanner.vocabulary import AMOUNT, BASE, TO_CYRILLIC, TOTAL, cyrillic_where_due, parse_amount, quantity_readings
 
 CENT = Decimal("0.01")
 
 HEADER = re.compile(
     r"(?P<price>Ед\.?\s*цена|Unit\s+price|Цена(?:\s*/\s*Price)?|Price)"
-    r"|(?P<qty>К-во(?:\s*/\s*Qty)?|Количество|Кол\.?|Qty|Quantity)"
+    r"|(?P<qty>К-?во(?:\s*/\s*Qty)?|Количество|Кол\.?|Qty|Quantity)"
     r"|(?P<vat>(?:ДДС|VAT)\s*%|%\s*ДДС|ДДС)"
     r"|(?P<unit>Мярка(?:\s*/\s*Unit)?|м-ка|Ед\.(?:\s*м\.)?|Unit)"
     r"|(?P<description>Описание(?:\s+на\s+стоката/услугата)?(?:\s*/\s*Description)?|Наименование|Стока/Услуга|Стока|Услуга|Артикул|Description)"
     r"|(?P<amount>Стойност|Сума(?:\s*/\s*Amount)?|Amount|Общо|ст-ст|Total)"
-    r"|(?P<index>№|Код|No\.?|#)",
+    r"|(?P<index>№|Код|No\.?|(?<!\w)Ne(?!\w)|#)",  # Ne: № as OCR reads it
     re.I,
 )
 NUMERIC_COLUMNS = ("index", "qty", "price", "vat", "amount")
 _NUMBER_WORD = re.compile(r"-?[\d.,]*\d[\d.,]*%?|%")
 _THOUSANDS = re.compile(r"\d{3}(?:[.,]\d+)?%?")
+_MIXED = re.compile(r"[^\W\d_]\d+[^\W\d_]")  # a digit between letters
 _RULE = re.compile(r"^[|\[\]Il!_—-]+$")  # a grid line read by OCR
 _END = re.compile(r"Страница|стр\.|Page\s+\d", re.I)
 
@@ -92,7 +95,9 @@ def tokens(line: Line) -> list[Token]:
     """The row's cells, with numbers at a cell's start or end split off ('12 бр.' is 12 and бр.)."""
     out = []
     for cell in cells(line):
-        words = [w for w in cell.words if not _RULE.match(w.text)]
+        words = [w for w in cell.words if not _RULE.match(w.text) and not _noise(w)]
+        while words and words[-1].confidence < _UNSURE and not _NUMBER_WORD.fullmatch(words[-1].text):
+            words.pop()  # what OCR made of a table rule or a speck, trailing a cell
         if not words:
             continue
         words = [_digits(w) for w in words]
@@ -114,7 +119,17 @@ def tokens(line: Line) -> list[Token]:
     return out
 
 
-_AS_DIGITS = str.maketrans("ЗзОоOlI", "3300011")
+_AS_DIGITS = str.maketrans({"З": "3", "з": "3", "О": "0", "о": "0", "O": "0", "l": "1", "I": "1", ":": ""})
+# Below this OCR confidence a word of letters at the end of a cell is taken for a grid line's
+# or a speck's reading, not text.
+_UNSURE = 0.35
+_LATIN_ONLY = re.compile(r"[^\dА-Яа-я]+")
+
+
+def _noise(word) -> bool:
+    """A doubtful word with no digit and no Cyrillic letter: in a Bulgarian invoice's table, OCR's
+    reading of a rule or a smudge ('eee', 'See'), unless it is a unit."""
+    return word.confidence < 0.4 and bool(_LATIN_ONLY.fullmatch(word.text)) and word.text.lower() not in UNITS
 
 
 def _digits(word):
@@ -187,10 +202,21 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
                 break
         if quantity is not None:
             break
+    if quantity is None and amount_tok is not None and (pair := _pair(row, columns, amount_tok)) is not None:
+        quantity, price = pair  # a quantity or price column whose header OCR did not read
     if quantity is None:
-        quantity = quantities[0] if quantities else None
-        price = prices[0] if prices else None
-        confidence *= 0.5
+        repaired = _repair(parts, quantities, prices, amount)
+        if repaired is not None:
+            quantity, price, amount, sure = repaired
+            confidence = min(confidence, sure)
+        else:
+            quantity = quantities[0] if quantities else None
+            price = prices[0] if prices else None
+            confidence *= 0.5
+    if confidence < 1 and (not unit or _MIXED.search(description)):
+        # OCR may have lost a unit column (a text layer does not), or read a Cyrillic word in
+        # Latin letters with a digit for a letter ('Ka6en' for 'Кабел'): not for sure.
+        confidence = min(confidence, 0.85)
     return LineItem(
         description=description,
         quantity=_plain(quantity),
@@ -203,12 +229,83 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
     )
 
 
+def _pair(row: list[Token], columns: list[Column], amount_tok: Token) -> tuple[Decimal, Decimal] | None:
+    """The quantity and price among the row's numbers left of the amount whose product is the
+    amount, the one nearer the price column (or farther from the quantity column) the price."""
+    amount = parse_amount(amount_tok.text)
+    description = next((c for c in columns if c.kind == "description"), None)
+    numbers = [t for t in row if t.numeric and t.x1 <= amount_tok.x0 and (description is None or t.x0 > description.x0)]
+    price_col = next((c for c in columns if c.kind == "price"), None)
+    qty_col = next((c for c in columns if c.kind == "qty"), None)
+    if amount is None or (price_col is None and qty_col is None):
+        return None
+    found = [
+        (a, b, q, p)
+        for a in numbers
+        for b in numbers
+        if a is not b
+        for q in quantity_readings(a.text)
+        for p in quantity_readings(b.text)
+        if abs((q * p).quantize(CENT, ROUND_HALF_UP) - amount) <= CENT
+    ]
+    if price_col is not None:
+        found.sort(key=lambda f: _distance(f[1], price_col) - _distance(f[0], price_col))
+    elif qty_col is not None:
+        found.sort(key=lambda f: _distance(f[0], qty_col) - _distance(f[1], qty_col))
+    return (found[0][2], found[0][3]) if found else None
+
+
+def _digits_of(value) -> str:
+    return re.sub(r"\D", "", _plain(value) if isinstance(value, Decimal) else value)
+
+
+def _repair(parts, quantities, prices, amount) -> tuple[Decimal, Decimal, Decimal, float] | None:
+    """Quantity, unit price and amount when the row's arithmetic does not hold as read, and one
+    of the three follows from the other two: a quantity or price whose decimal mark or digits
+    OCR lost or garbled is amount ÷ the other, when that is a number with few decimals; an
+    amount that lost a digit group is quantity × price, when its digits are part of it. With
+    the confidence such a repair deserves: as read when only the decimal mark is new (the
+    digits were read), else below what review trusts."""
+    qty_text = parts["qty"][0].text if parts.get("qty") else ""
+    price_text = parts["price"][0].text if parts.get("price") else ""
+    for p in prices:
+        q = _quotient(amount, p, 3)
+        if q is not None and q > 0:
+            return q, p, amount, 1.0 if _digits_of(q) == _digits_of(qty_text).lstrip("0") else 0.8
+    for q in quantities:
+        p = _quotient(amount, q, 2)
+        if p is not None and p > 0:
+            return q, p, amount, 1.0 if _digits_of(p) == _digits_of(price_text).lstrip("0") else 0.8
+    for q in quantities:
+        for p in prices:
+            product = (q * p).quantize(CENT, ROUND_HALF_UP)
+            if str(amount.copy_abs()).replace(".", "") in str(product).replace(".", "") and product != amount:
+                return q, p, product, 0.8
+    return None
+
+
+def _quotient(amount: Decimal, by: Decimal, places: int) -> Decimal | None:
+    """amount ÷ by with the fewest decimals (up to `places`) whose product with `by` rounds to
+    the amount, or None."""
+    if by == 0:
+        return None
+    for decimals in range(places + 1):
+        step = Decimal(1).scaleb(-decimals)
+        value = (amount / by).quantize(step, ROUND_HALF_UP)
+        if value and (value * by).quantize(CENT, ROUND_HALF_UP) == amount:
+            return value
+    return None
+
+
 def _unit(text: str) -> str:
     """The unit as printed, or the known unit it is one OCR slip away from."""
     text = re.sub(r"^[^\wА-Яа-я]+", "", text).strip()
     if not text or text.lower() in UNITS:
         return text
-    cyrillic = text.translate(TO_CYRILLIC).lower()
+    first = text.split(" ")[0]
+    if first != text and (first.lower() in UNITS or first.translate(TO_CYRILLIC).lower() in UNITS):
+        return _unit(first)  # a unit and a speck or a stray mark OCR read after it ('бр. 5}')
+    cyrillic = text.translate(TO_CYRILLIC).replace("З", "3").lower()  # 'мЗ' is м3
     if cyrillic in UNITS:
         return cyrillic
     near = [u for u in UNITS if _one_slip(cyrillic, u)]
@@ -250,10 +347,13 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
     used: set[int] = set()
     columns: list[Column] | None = None
     ended = False
-    for lines in pages:
+    for page_lines in pages:
         in_table = columns is not None and not ended  # a table running on from the last page
         previous: Line | None = None
+        lines, parts_of = _rejoined(page_lines)
         for line in lines:
+            if id(line) in parts_of:
+                used.update(parts_of[id(line)])  # (the lines it was made of, for the caller)
             found = header_columns(line)
             if found:
                 columns, in_table, ended, previous = found, True, False, line
@@ -269,7 +369,7 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
             if previous is not None and line.top - previous.bottom > 4 * line.height:
                 in_table, ended = False, True
                 continue
-            row = tokens(line)
+            row = tokens(_without_index_specks(line, columns))
             item = _item(row, columns, line.page) if row else None
             if item is not None:
                 items.append(item)
@@ -279,6 +379,7 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
                 items
                 and row
                 and not any(t.numeric for t in row)
+                and statistics.median(w.confidence for w in line.words) >= 0.5  # not a rule read as letters
                 and previous is not None
                 and line.top - previous.bottom < 1.2 * line.height
             ):
@@ -288,5 +389,94 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
     return items, used
 
 
+def _without_index_specks(line: Line, columns: list[Column]) -> Line:
+    """The row without the short non-numbers under its № column: a row number OCR read as
+    letters ('ак', 'Б'), which would start the description."""
+    index = next((c for c in columns if c.kind == "index"), None)
+    description = next((c for c in columns if c.kind == "description"), None)
+    if index is None or description is None:
+        return line
+    keep = [
+        w
+        for w in line.words
+        if len(w.text) > 3
+        or _NUMBER_WORD.fullmatch(w.text)
+        or w.x1 > description.x0
+        or _distance(_as_token(w), index) > _distance(_as_token(w), description)
+    ]
+    return line if len(keep) == len(line.words) or not keep else Line(line.page, keep)
+
+
+def _as_token(word) -> Token:
+    return Token(word.text, word.x0, word.x1, False, word.confidence)
+
+
+def _rejoined(lines: list[Line]) -> tuple[list[Line], dict[int, set[int]]]:
+    """The lines with a row that the layout split in two at one height (side by side, not
+    overlapping) joined again: a description and its numbers on one line."""
+    out: list[Line] = []
+    parts_of: dict[int, set[int]] = {}
+    for line in lines:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and min(last.bottom, line.bottom) - max(last.top, line.top) > 0.5 * min(last.height, line.height)
+            and (line.x0 > last.x1 or last.x0 > line.x1)
+        ):
+            joined = Line(line.page, sorted(last.words + line.words, key=lambda w: w.x0))
+            parts_of[id(joined)] = parts_of.pop(id(last), {id(last)}) | {id(line)}
+            out[-1] = joined
+        else:
+            out.append(line)
+    return out, parts_of
+
+
 def sum_of(items: list[LineItem]) -> Decimal:
     return sum((Decimal(i.amount) for i in items), Decimal("0"))
+
+
+def table_bands(page: Page) -> list[Band]:
+    """The strip of an OCR'd page its table takes, header included, up to its totals: what
+    reading.read OCRs again as one block."""
+    slope = skew(page.words)
+    lines = lines_of(page)
+
+    def level(line: Line, edge: str) -> float:  # the line's top or bottom with the skew taken out
+        ys = [(w.y0 if edge == "top" else w.y1) - slope * (w.x0 + w.x1) / 2 for w in line.words]
+        return min(ys) if edge == "top" else max(ys)
+
+    for i, header in enumerate(lines):
+        if not header_columns(header):
+            continue
+        last, end = header, None
+        for line in lines[i + 1 :]:
+            if _is_totals(line) or (_END.search(line.text) and not AMOUNT.search(line.text)):
+                end = line
+                break
+            if level(line, "top") - level(last, "bottom") > 4 * line.height:
+                break
+            last = line
+        if last is header:
+            return []
+        bottom = level(last, "bottom") + 0.6 * last.height
+        if end is not None:
+            bottom = min(bottom, (level(last, "bottom") + level(end, "top")) / 2)
+        return [Band(level(header, "top") - 0.6 * header.height, bottom, slope)]
+    return []
+
+
+def table_score(page: Page) -> float:
+    """How well a reading of the page's table holds together: its lines whose quantity × unit
+    price is their amount and that have a unit."""
+    items, _ = read([lines_of(page)])
+    return sum(bool(i.unit) and _holds(i) for i in items)
+
+
+def _holds(item: LineItem) -> bool:
+    try:
+        return (Decimal(item.quantity) * Decimal(item.unit_price)).quantize(CENT, ROUND_HALF_UP) == Decimal(item.amount)
+    except ArithmeticError:
+        return False
+
+
+TABLES = Tables(table_bands, table_score)

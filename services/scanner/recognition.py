@@ -9,7 +9,7 @@ from decimal import Decimal
 from services.kernel.auth import current_caller
 from services.kernel.errors import InvalidArgument, ServiceError
 from services.kernel.fields import parse_uuid
-from services.scanner import azure, extraction, peers, reading
+from services.scanner import azure, extraction, line_items, peers, reading
 from services.scanner.company_settings import CompanySettings
 from services.scanner.extraction import Extraction
 from services.scanner.store import ScannedInvoice
@@ -29,7 +29,7 @@ class Recognition:
             result = await azure.recognise(settings.azure_endpoint, settings.azure_key, upload.data, content_type)
             reading.PAGES.labels("azure").inc(result.pages)
             return result, ""
-        document = await reading.read(upload.data)
+        document = await reading.read(upload.data, line_items.TABLES)
         return extraction.extract(document, *company), document.text
 
     async def fill(self, row: ScannedInvoice, upload: UploadedFile) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from services.kernel.errors import FailedPrecondition, InvalidArgument
-from services.scanner import azure, booking, reading
+from services.scanner import azure, booking, line_items, reading
 from services.scanner.bgids import iban_checksum_ok, is_valid_eik
 from services.scanner.extraction import direction, extract
 from services.scanner.uploads import files_of
@@ -25,7 +25,7 @@ OCR_MIN_ACCURACY = 0.95  # over all fields of all pages
 
 
 def recognise(data: bytes):
-    return extract(asyncio.run(reading.read(data)))
+    return extract(asyncio.run(reading.read(data, line_items.TABLES)))
 
 
 @pytest.mark.parametrize("inv", INVOICES, ids=IDS)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from services.scanner import reading
+from services.scanner import line_items, reading
 from services.scanner.extraction import Extraction, extract
 from tests.support.invoice_corpus.model import Invoice
 
@@ -16,7 +16,7 @@ SURE = 0.9  # a wrong value at or above this confidence is a confident mistake
 
 
 def recognise(data: bytes, inv: Invoice) -> Extraction:
-    return extract(asyncio.run(reading.read(data)), inv.company.eik, inv.company.vat)
+    return extract(asyncio.run(reading.read(data, line_items.TABLES)), inv.company.eik, inv.company.vat)
 
 
 def _same_number(a: str, b: Decimal) -> bool:
