@@ -46,6 +46,7 @@ def table(title: str, scores: dict[str, Score], variants: list[str]) -> None:
     print(f"  {'ALL FIELDS':22s}" + "".join(f"{scores[v].fields() * 100:>9.1f}%" for v in variants))
     print(f"  {'line items':22s}" + "".join(f"{scores[v].items() * 100:>9.1f}%" for v in variants))
     print(f"  {'sure but wrong':22s}" + "".join(f"{len(scores[v].sure_but_wrong):>10d}" for v in variants))
+    print(f"  {'lines sure but wrong':22s}" + "".join(f"{scores[v].items_sure_but_wrong:>10d}" for v in variants))
 
 
 def main() -> None:

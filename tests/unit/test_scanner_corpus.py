@@ -35,6 +35,7 @@ def test_300_dpi_scans_are_read_within_the_measured_accuracy():
         assert result.source == "ocr"
         score.add(inv, result)
     assert score.fields() >= 0.9
+    assert score.items() >= 0.8  # 16 of their 18 lines measured right
     assert score.sure_but_wrong == []  # a misread is flagged, never trusted
 
 

@@ -47,6 +47,7 @@ class Score:
     items_right: int = 0
     items_seen: int = 0
     sure_but_wrong: list = field(default_factory=list)  # (invoice, field, got, want, confidence)
+    items_sure_but_wrong: int = 0  # lines given that match no true line, with confidence >= SURE
 
     def add(self, inv: Invoice, result: Extraction) -> None:
         for name, want in inv.truth().items():
@@ -63,6 +64,7 @@ class Score:
             if match is not None:
                 items.remove(match)
                 self.items_right += 1
+        self.items_sure_but_wrong += sum(g.confidence >= SURE for g in items)
 
     def merge(self, other: "Score") -> None:
         for name in other.seen:
@@ -71,6 +73,7 @@ class Score:
         self.items_right += other.items_right
         self.items_seen += other.items_seen
         self.sure_but_wrong += other.sure_but_wrong
+        self.items_sure_but_wrong += other.items_sure_but_wrong
 
     def fields(self) -> float:
         return sum(self.right.values()) / max(1, sum(self.seen.values()))
