@@ -71,6 +71,10 @@ UNITS = ("бр.", "бр", "кг", "г", "т", "л", "м", "м2", "м3", "кв.м
          "услуга", "нощ", "нощувка", "пакет", "торба", "кашон", "комплект", "к-т", "pcs", "h", "kg")  # fmt: skip
 
 
+# Units that are abbreviations, written with a period.
+ABBREVIATED = {"бр": "бр.", "ч": "ч.", "мес": "мес."}
+
+
 def header_columns(line: Line) -> list[Column] | None:
     """The table's columns when `line` is its header (read again with Cyrillic look-alikes
     when OCR put Latin letters into the Bulgarian words)."""
@@ -213,6 +217,8 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
             quantity = quantities[0] if quantities else None
             price = prices[0] if prices else None
             confidence *= 0.5
+    if confidence < 1:  # OCR: a short abbreviation's period is often lost ('ч' for 'ч.')
+        unit = ABBREVIATED.get(unit, unit)
     if confidence < 1 and (not unit or _MIXED.search(description)):
         # OCR may have lost a unit column (a text layer does not), or read a Cyrillic word in
         # Latin letters with a digit for a letter ('Ka6en' for 'Кабел'): not for sure.

@@ -138,3 +138,10 @@ def test_a_row_without_a_unit_or_with_a_digit_between_letters_is_not_sure():
     )
     assert (no_unit.unit, no_unit.confidence < 0.9) == ("", True)
     assert (latin.description, latin.confidence < 0.9) == ("Ka6en CBT 3x2,5", True)  # flagged, not rewritten
+
+
+def test_an_abbreviated_unit_whose_period_ocr_lost_gets_it_back():
+    [item] = read(
+        [("№", "1"), ("description", "Монтаж на оборудване"), ("unit", "ч"), ("qty", "5,18"), ("price", "896,95"), ("amount", "4 646,20")]
+    )
+    assert item.unit == "ч."
