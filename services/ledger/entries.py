@@ -18,8 +18,7 @@ from decimal import Decimal
 from functools import cache
 
 import asyncpg
-from sqlalchemy import CTE, Integer, Select, Subquery, Uuid, any_, bindparam, delete, func, insert, select, true, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import CTE, Integer, Select, Subquery, bindparam, delete, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.kernel import db, idempotency, metrics, paging
@@ -265,26 +264,9 @@ def _entries(rows: Sequence[Sequence], start: int = 0) -> list[Entry]:
     return [Entry(header, lines) for header, lines in found.values()]
 
 
-# Entries by company and id, with their lines: one asked for (_entry) or many at once (Lookup).
-_BY_ID = db.Statement(
-    _with_lines(
-        select(ENTRIES)
-        .where(
-            ENTRIES.c.id == any_(bindparam("eids", type_=ARRAY(Uuid))),
-            ENTRIES.c.company_id == any_(bindparam("cids", type_=ARRAY(Uuid))),
-        )
-        .cte("page")
-    )
+_ONE_ENTRY = db.Statement(
+    _with_lines(select(ENTRIES).where(ENTRIES.c.company_id == bindparam("cid"), ENTRIES.c.id == bindparam("eid")).cte("page"))
 )
-
-
-def _by_id_arguments(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> dict:
-    return {"cids": list({cid for cid, _ in keys}), "eids": [eid for _, eid in keys]}
-
-
-def _company_and_id(row: Mapping) -> tuple[uuid.UUID, uuid.UUID]:
-    """A row's key: only who asked for this company's entry gets it."""
-    return row["company_id"], row["id"]
 
 
 # A list's filters, each compared with the bound parameter of its name.
@@ -446,7 +428,6 @@ class JournalEntries:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
         self._creates = CompanyGates(CREATES_IN_FLIGHT)
-        self._reads = db.Lookup(engine, _BY_ID, key=_company_and_id, arguments=_by_id_arguments)
 
     async def _header(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False) -> Mapping:
         query = select(ENTRIES).where(ENTRIES.c.company_id == cid, ENTRIES.c.id == entry_id)
@@ -458,7 +439,7 @@ class JournalEntries:
     async def _entry(self, conn: AsyncConnection | asyncpg.Connection, cid: uuid.UUID, entry_id: uuid.UUID) -> Entry:
         """The entry with its lines, read on `conn` (in its transaction, if it has one)."""
         driver = conn if isinstance(conn, asyncpg.Connection) else await driver_connection(conn)
-        found = _entries(await _BY_ID.fetch(driver, **_by_id_arguments([(cid, entry_id)])))
+        found = _entries(await _ONE_ENTRY.fetch(driver, cid=cid, eid=entry_id))
         if not found:
             raise NotFound(f"journal entry {entry_id} not found")
         return found[0]
@@ -472,10 +453,8 @@ class JournalEntries:
         return header
 
     async def get(self, company_id: str, entry_id: str) -> Entry:
-        found = _entries(await self._reads.get((uuid.UUID(company_id), uuid.UUID(entry_id))))
-        if not found:
-            raise NotFound(f"journal entry {entry_id} not found")
-        return found[0]
+        async with db.reading(self.engine) as conn:
+            return await self._entry(conn, uuid.UUID(company_id), uuid.UUID(entry_id))
 
     async def list(
         self, company_id: str, requested_size: int, token: str, filters: Mapping, *, with_lines: bool = True
