@@ -33,7 +33,6 @@ HEADER = re.compile(
 NUMERIC_COLUMNS = ("index", "qty", "price", "vat", "amount")
 _NUMBER_WORD = re.compile(r"-?[\d.,]*\d[\d.,]*%?|%")
 _THOUSANDS = re.compile(r"\d{3}(?:[.,]\d+)?%?")
-_MIXED = re.compile(r"[^\W\d_]\d+[^\W\d_]")  # a digit between letters
 _RULE = re.compile(r"^[|\[\]Il!_—-]+$")  # a grid line read by OCR
 _END = re.compile(r"Страница|стр\.|Page\s+\d", re.I)
 
@@ -219,7 +218,7 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
             confidence *= 0.5
     if confidence < 1:  # OCR: a short abbreviation's period is often lost ('ч' for 'ч.')
         unit = ABBREVIATED.get(unit, unit)
-    if confidence < 1 and (not unit or _MIXED.search(description)):
+    if confidence < 1 and (not unit or _misread(description)):
         # OCR may have lost a unit column (a text layer does not), or read a Cyrillic word in
         # Latin letters with a digit for a letter ('Ka6en' for 'Кабел'): not for sure.
         confidence = min(confidence, 0.85)
@@ -473,9 +472,25 @@ def table_bands(page: Page) -> list[Band]:
 
 def table_score(page: Page) -> float:
     """How well a reading of the page's table holds together: its lines whose quantity × unit
-    price is their amount and that have a unit."""
+    price is their amount and that have a unit, then (half as much) those whose description has
+    no word that looks misread."""
     items, _ = read([lines_of(page)])
-    return sum(bool(i.unit) and _holds(i) for i in items)
+    return sum(2 * (bool(i.unit) and _holds(i)) + (not _misread(i.description)) for i in items)
+
+
+def table_doubtful(page: Page) -> bool:
+    """Whether some line's description has a word that looks like Bulgarian read in English."""
+    items, _ = read([lines_of(page)])
+    return any(_misread(i.description) for i in items)
+
+
+# A word with a digit between letters ('Ka6en'), a capital after a small letter ('ApmatypHa'),
+# or Latin and Cyrillic letters together: how OCR in English reads a Bulgarian word.
+_MISREAD = re.compile(r"[^\W\d_]\d+[^\W\d_]|[a-zа-я][A-ZА-Я]|[A-Za-z][А-Яа-я]|[А-Яа-я][A-Za-z]")
+
+
+def _misread(text: str) -> bool:
+    return bool(_MISREAD.search(text))
 
 
 def _holds(item: LineItem) -> bool:
@@ -485,4 +500,4 @@ def _holds(item: LineItem) -> bool:
         return False
 
 
-TABLES = Tables(table_bands, table_score)
+TABLES = Tables(table_bands, table_score, table_doubtful)

@@ -132,6 +132,9 @@ class Tables:
 
     bands: Callable[[Page], list[Band]]
     score: Callable[[Page], float]
+    # Whether the page's table has words that look like Bulgarian read with English letters
+    # ('Ka6en' for Кабел): then its band is also read in Bulgarian alone.
+    doubtful: Callable[[Page], bool] = lambda page: False
 
 
 async def read(data: bytes, tables: Tables | None = None) -> Document:
@@ -161,7 +164,8 @@ async def ocr_bands(png: bytes, page: Page, tables: Tables | None) -> Page:
     blocks first, and in a table without a grid it now and then drops a narrow column; read as
     one block, the rows come out whole (but a grid comes out as letters: the judge decides). The
     band's outside is painted white, so no part of a neighbouring line is read. A page on which
-    no table header was read is read whole in mode 6, for the table's band."""
+    no table header was read is read whole in mode 6, for the table's band. Where the table
+    still has Bulgarian words read with English letters, its band is read in Bulgarian alone."""
     if tables is None or not page.words:
         return page
     bands, whole = tables.bands(page), None
@@ -175,16 +179,23 @@ async def ocr_bands(png: bytes, page: Page, tables: Tables | None) -> Page:
             return band.top + edge <= (w.y0 + w.y1) / 2 <= band.bottom + edge
 
         if whole is not None:
-            moved = whole.words
-        else:
-            image, offset = await bounded(_band_image, png, band)
-            found = await ocr_page(image, page.number, psm=6)
+            page = _better(tables, page, whole.words, inside)
+            continue
+        image, offset = await bounded(_band_image, png, band)
+        for languages in (OCR_LANGUAGES, "bul"):
+            if languages != OCR_LANGUAGES and not tables.doubtful(page):
+                break
+            found = await ocr_page(image, page.number, psm=6, languages=languages)
             sx, sy = found.width / page.width, found.height / page.height
             moved = [Word(w.text, w.x0 * sx, w.y0 * sy + offset, w.x1 * sx, w.y1 * sy + offset, w.confidence) for w in found.words]
-        again = Page(page.number, page.width, page.height, [w for w in page.words if not inside(w)] + [w for w in moved if inside(w)])
-        if tables.score(again) > tables.score(page):
-            page = again
+            page = _better(tables, page, moved, inside)
     return page
+
+
+def _better(tables: Tables, page: Page, words: list[Word], inside: Callable[[Word], bool]) -> Page:
+    """The page with its words inside a band replaced by `words`, if that reads its table better."""
+    again = Page(page.number, page.width, page.height, [w for w in page.words if not inside(w)] + [w for w in words if inside(w)])
+    return again if tables.score(again) > tables.score(page) else page
 
 
 def _band_image(png: bytes, band: Band) -> tuple[bytes, float]:
@@ -374,7 +385,7 @@ def _png(image) -> bytes:
     return out.getvalue()
 
 
-async def ocr_page(png: bytes, number: int, psm: int = 3) -> Page:
+async def ocr_page(png: bytes, number: int, psm: int = 3, languages: str = OCR_LANGUAGES) -> Page:
     """Tesseract's words of one page image (TSV output: level, ..., left, top, width, height,
     conf, text); psm is Tesseract's page segmentation mode (3: find the blocks, 6: one block)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per page; pages and uploads run side by side
@@ -383,7 +394,7 @@ async def ocr_page(png: bytes, number: int, psm: int = 3) -> Page:
         "stdin",
         "stdout",
         "-l",
-        OCR_LANGUAGES,
+        languages,
         "--psm",
         str(psm),
         "--dpi",
