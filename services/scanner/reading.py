@@ -233,6 +233,9 @@ async def bounded(function: Callable[..., Any], *args: Any) -> Any:
             await asyncio.wait_for(readable, READ_SECONDS * 4)
         except TimeoutError:
             raise _over_limit("time") from None
+        # uvloop's add_reader leaves the pipe non-blocking; the recv below waits in a thread.
+        loop.remove_reader(receiver.fileno())
+        os.set_blocking(receiver.fileno(), True)
         try:
             outcome, value = await asyncio.to_thread(receiver.recv)
         except EOFError:  # killed: by the CPU limit, or by a crash where memory ran out
