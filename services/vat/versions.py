@@ -2,6 +2,7 @@
 chunk at a time, alone or as one ZIP built while it is sent. Memory stays at a chunk or two
 whatever the size of the month."""
 
+import asyncio
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
@@ -48,13 +49,21 @@ async def _kept(conn: AsyncConnection, company_id: uuid.UUID, return_id: uuid.UU
 
 
 async def _chunks(conn: AsyncConnection, return_id: uuid.UUID, name: str) -> AsyncIterator[bytes]:
-    """The file's bytes in order, one chunk per query by its key: a server-side cursor would
-    do as well in principle, but the driver's cursor reads 50 rows ahead (50 MiB here)."""
+    """The file's bytes in order, one chunk per query by its key (a server-side cursor would do
+    as well in principle, but the driver's cursor reads 50 rows ahead: 50 MiB here). The next
+    chunk is read while the caller sends this one."""
     query = select(CHUNKS.c.data).where(CHUNKS.c.return_id == return_id, CHUNKS.c.name == name)
     seq = 0
-    while (data := await conn.scalar(query.where(CHUNKS.c.seq == seq))) is not None:
-        yield data
-        seq += 1
+    reading = asyncio.ensure_future(conn.scalar(query.where(CHUNKS.c.seq == seq)))
+    try:
+        while (data := await reading) is not None:
+            seq += 1
+            reading = asyncio.ensure_future(conn.scalar(query.where(CHUNKS.c.seq == seq)))
+            yield data
+    finally:  # a caller that stopped early: the chunk read ahead is dropped once read, so the connection is free
+        await asyncio.wait([reading])
+        if not reading.cancelled():
+            reading.exception()  # retrieved: an error of a dropped read is not reported as unhandled
 
 
 class _Sink:
