@@ -23,7 +23,7 @@ from services.kernel.db import driver_connection
 from services.ledger.store import VAT_RELEVANT
 
 FIRST_BATCH = 1000
-BATCH = 4000  # rows: under the 32 MiB message limit even with every text at its longest (~6 KB a row)
+BATCH = 2000  # rows: about 0.7 MB as a message (at most 12 MB, every text at its longest), so the VAT service holds few
 
 # Column names are VatLedgerEntry's field names. The keyset ($3..$6) is the last row's
 # (document_date, document_type, document_number, entry_id); the first batch starts after

@@ -37,7 +37,7 @@ BATCH = 4000  # entries per batch when add_all makes the batches
 
 MAX_PROBLEMS = 500
 PLANS_REMEMBERED = 10_000
-LINES_BUFFERED = 4096  # entries rendered before their records go to the streams (a big retailer's day is 30,000)
+LINES_BUFFERED = 1024  # entries rendered before their records go to the streams (a big retailer's day is 30,000)
 PERIOD = re.compile(r"^[0-9]{4}(0[1-9]|1[0-2])$")
 RETURN_FILES = ("DEKLAR.TXT", "POKUPKI.TXT", "PRODAGBI.TXT", "VIES.TXT")
 PRODAGBI = Template(layouts.PRODAGBI)

@@ -40,7 +40,7 @@ from services.vat.store import IDEMPOTENCY_KEYS, VatFileChunk, VatReturn, VatRet
 from services.vat.versions import _kept
 
 CHUNK = 1024 * 1024  # bytes per stored chunk
-READ_AHEAD = 4  # batches read from ledger ahead of the builder (a batch is at most a few MB)
+READ_AHEAD = 2  # batches read from ledger ahead of the builder (a batch is at most a few MB)
 STREAM_TIMEOUT = 300.0  # seconds for reading a month from ledger (the edge allows vat 300 s)
 COPY_COLUMNS = ("return_id", "name", "seq", "data")
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # binary COPY: signature, flags, no header extension
