@@ -241,20 +241,26 @@ class Statement:
 
 
 class Lookup:
-    """Rows by key, for a small read every request makes (identity's check of the caller's
-    session): the keys requests ask for while a lookup is under way are looked up together
-    next, in one statement, so under load many requests share one round trip (which costs a
-    gRPC service far more CPU than the statement), and a request alone waits for nobody.
-    Never stale: each request's rows come from a statement that started after the request
-    asked. Not for reads whose answers take long to render: one lookup at a time serialises
-    reading and rendering (the ledger's entry read was slower through it). `statement` takes
-    the keys as the list `keys`; `key` says which key a row belongs to; `get` returns a key's
-    rows in the statement's order."""
+    """Rows by key, for a read every request makes (identity's check of the caller's session,
+    the ledger's entry): the keys requests ask for while a lookup is under way are looked up
+    together next, in one statement, so under load many requests share one round trip (which
+    costs a gRPC service far more CPU than the statement), and a request alone waits for
+    nobody. Never stale: each request's rows come from a statement that started after the
+    request asked. `statement` takes what `arguments` makes of the asked keys (by default the
+    list as `keys`); `key` says which key a row belongs to, and a request gets only the rows
+    of its own key, in the statement's order."""
 
-    def __init__(self, engine: AsyncEngine, statement: Statement, key: Callable[[asyncpg.Record], Hashable]):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        statement: Statement,
+        key: Callable[[asyncpg.Record], Hashable],
+        arguments: Callable[[list], dict] = lambda keys: {"keys": keys},
+    ):
         self.engine = engine
         self.statement = statement
         self.key = key
+        self.arguments = arguments
         self._asked: dict[Hashable, list[asyncio.Future]] = {}
         self._task: asyncio.Task | None = None
 
@@ -271,7 +277,7 @@ class Lookup:
                 asked, self._asked = self._asked, {}
                 try:
                     async with reading(self.engine) as conn:
-                        rows = await self.statement.fetch(conn, keys=list(asked))
+                        rows = await self.statement.fetch(conn, **self.arguments(list(asked)))
                 except BaseException as exc:
                     for answers in asked.values():
                         for answer in answers:

@@ -18,7 +18,8 @@ from decimal import Decimal
 from functools import cache
 
 import asyncpg
-from sqlalchemy import CTE, Integer, Select, Subquery, bindparam, delete, func, insert, select, true, update
+from sqlalchemy import CTE, Integer, Select, Subquery, Uuid, any_, bindparam, delete, func, insert, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.kernel import db, idempotency, metrics, paging
@@ -267,6 +268,19 @@ def _entries(rows: Sequence[Sequence], start: int = 0) -> list[Entry]:
 _ONE_ENTRY = db.Statement(
     _with_lines(select(ENTRIES).where(ENTRIES.c.company_id == bindparam("cid"), ENTRIES.c.id == bindparam("eid")).cte("page"))
 )
+# Entries asked for together (JournalEntries.get): found by id alone, which PostgreSQL reads by
+# primary key (with the companies beside, it chose the company index and scanned every entry of
+# each). Isolation holds in the lookup's key: a row goes only to a request that asked for its
+# company and id, so an entry of another company is never answered.
+_BY_IDS = db.Statement(_with_lines(select(ENTRIES).where(ENTRIES.c.id == any_(bindparam("ids", type_=ARRAY(Uuid)))).cte("page")))
+
+
+def _ids_of(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> dict:
+    return {"ids": [entry_id for _, entry_id in keys]}
+
+
+def _company_and_id(row: Mapping) -> tuple[uuid.UUID, uuid.UUID]:
+    return row["company_id"], row["id"]
 
 
 # A list's filters, each compared with the bound parameter of its name.
@@ -428,6 +442,7 @@ class JournalEntries:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
         self._creates = CompanyGates(CREATES_IN_FLIGHT)
+        self._reads = db.Lookup(engine, _BY_IDS, key=_company_and_id, arguments=_ids_of)
 
     async def _header(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False) -> Mapping:
         query = select(ENTRIES).where(ENTRIES.c.company_id == cid, ENTRIES.c.id == entry_id)
@@ -453,8 +468,10 @@ class JournalEntries:
         return header
 
     async def get(self, company_id: str, entry_id: str) -> Entry:
-        async with db.reading(self.engine) as conn:
-            return await self._entry(conn, uuid.UUID(company_id), uuid.UUID(entry_id))
+        found = _entries(await self._reads.get((uuid.UUID(company_id), uuid.UUID(entry_id))))
+        if not found:
+            raise NotFound(f"journal entry {entry_id} not found")
+        return found[0]
 
     async def list(
         self, company_id: str, requested_size: int, token: str, filters: Mapping, *, with_lines: bool = True

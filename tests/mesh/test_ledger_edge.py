@@ -570,6 +570,20 @@ def test_ids_of_another_company_are_not_found_through_ones_own(http, accounts, o
     assert set(field_violations(reply)) >= {"journal_entry.counterpart_id", "journal_entry.lines[0].account_id"}
 
 
+def test_concurrent_reads_looked_up_together_answer_each_for_their_own_company(http, admin, company, outsider, victim):
+    """Entry reads arriving together share one statement (kernel/db.py Lookup): the outsider's
+    requests for the admin company's entry through their own company stay 404 among the
+    admin's own reads of it, and every answer is the entry asked for."""
+    headers, own = outsider
+    mine = f"/api/companies/{company['id']}/journal-entries/{victim['entry']}"
+    theirs = f"/api/companies/{own['id']}/journal-entries/{victim['entry']}"
+    calls = [(mine, admin), (theirs, headers)] * 20
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda call: http.get(call[0], headers=call[1]), calls))
+    assert [reply.status_code for reply in answers] == [200, 404] * 20
+    assert {reply.json()["id"] for reply in answers[::2]} == {victim["entry"]}
+
+
 def test_lists_search_and_page_tokens_never_show_another_companys_data(http, admin, company, outsider, victim):
     headers, own = outsider
     listed = http.get("/api/companies", headers=headers, params={"page_size": 500}).json()["companies"]
