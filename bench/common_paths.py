@@ -112,13 +112,14 @@ async def run(
     }
     results = {}
     selected = [(key, name, make) for key, (name, make) in scenarios.items() if not only or key in only]
-    # Every scenario runs in `rounds` slices taken in turn (a, b, c, a, b, c), so a change in
-    # the machine's other load during the run falls on all of them alike and the ratios hold.
+    # Every scenario runs in `rounds` slices taken in turn, every other round backwards (a, b,
+    # c, c, b, a), so a change in the machine's other load during the run, and what the earlier
+    # slices left behind (rows, dead tuples, a checkpoint), fall on all of them alike.
     rounds = 1 if profile else rounds
     measured: dict[str, dict] = {key: {"latencies": [], "errors": [], "cpu": dict.fromkeys(CPU_COLUMNS, 0.0)} for key, _, _ in selected}
     print(f"{concurrency} clients, {seconds:.0f} s each in {rounds} slices, through the edge (REST); identity + ledger")
     for turn in range(rounds):
-        for key, _name, make in selected:
+        for key, _name, make in selected if turn % 2 == 0 else selected[::-1]:
             if turn == 0:
                 await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
             cpu_before, db_before = cpu_seconds(mesh), database_cpu_seconds(mesh)
