@@ -188,7 +188,10 @@ def _item(row: list[Token], columns: list[Column], page: int) -> LineItem | None
     amounts = parts.get("amount")
     amount_tok = amounts[-1] if amounts else None
     amount = parse_amount(amount_tok.text) if amount_tok and AMOUNT.fullmatch(amount_tok.text.replace("\u00a0", " ")) else None
-    description = " ".join(t.text for t in sorted(parts.get("description", []), key=lambda t: t.x0))
+    described = sorted(parts.get("description", []), key=lambda t: t.x0)
+    if not parts.get("unit") and len(described) > 1 and _is_unit(described[-1].text):
+        parts["unit"] = [described.pop()]  # a cell of its own holding a unit: a unit column whose header OCR lost
+    description = " ".join(t.text for t in described)
     description = cyrillic_where_due(re.sub(r"^[^\wА-Яа-я]+", "", description).strip())
     if amount is None or not description:
         return None
@@ -300,6 +303,10 @@ def _quotient(amount: Decimal, by: Decimal, places: int) -> Decimal | None:
         if value and (value * by).quantize(CENT, ROUND_HALF_UP) == amount:
             return value
     return None
+
+
+def _is_unit(text: str) -> bool:
+    return text.lower() in UNITS or text.translate(TO_CYRILLIC).lower() in UNITS
 
 
 def _unit(text: str) -> str:

@@ -145,3 +145,11 @@ def test_an_abbreviated_unit_whose_period_ocr_lost_gets_it_back():
         [("№", "1"), ("description", "Монтаж на оборудване"), ("unit", "ч"), ("qty", "5,18"), ("price", "896,95"), ("amount", "4 646,20")]
     )
     assert item.unit == "ч."
+
+
+def test_a_unit_in_a_cell_of_its_own_under_a_header_ocr_did_not_read():
+    header = [("description", "Описание"), ("price", "Цена"), ("amount", "Стойност")]
+    [item] = read(
+        [("description", "Цимент 25 кг"), ("unit", "торба"), ("qty", "5"), ("price", "598,12"), ("amount", "2 990,60")], header=header
+    )
+    assert values(item) == ("Цимент 25 кг", Decimal("5"), "торба", Decimal("598.12"), Decimal("2990.60"))
