@@ -235,7 +235,10 @@ class MeshInterceptor(grpc.aio.ServerInterceptor):
             status = ServiceError("internal error; the request id identifies it in the logs").to_status()
         grpc_status = rpc_status.to_status(status)
         no_retry = NO_RETRY if isinstance(exc, Unavailable) and not exc.retryable else ()
-        await context.abort(grpc_status.code, grpc_status.details, (*grpc_status.trailing_metadata, *no_retry))
+        # abort() replaces the trailers set in _enter: the request id goes again, since an
+        # error is when a person needs it to find the request in the logs.
+        trailers = (*grpc_status.trailing_metadata, ("x-request-id", request_id_var.get()), *no_retry)
+        await context.abort(grpc_status.code, grpc_status.details, trailers)
 
     def _done(self, code: grpc.StatusCode, started: float, error: str | None = None) -> None:
         seconds = time.perf_counter() - started

@@ -115,6 +115,15 @@ def test_invalid_argument_carries_field_violations(identity_channel):
     assert [(v.field, v.description) for v in bad_request.field_violations] == [("id", "must be a UUID")]
 
 
+def test_an_error_answer_carries_the_request_id_to_find_it_in_the_logs(identity_channel):
+    token = rpc.AuthServiceStub(identity_channel).Login(pb.LoginRequest(username=ADMIN, password=ADMIN_PASSWORD)).token
+    with pytest.raises(grpc.RpcError) as error:
+        rpc.UserServiceStub(identity_channel).GetUser(pb.GetUserRequest(id=str(uuid.uuid4())), metadata=auth(token))
+    assert error.value.code() == grpc.StatusCode.NOT_FOUND
+    request_ids = [value for key, value in error.value.trailing_metadata() if key == "x-request-id"]
+    assert len(request_ids) == 1 and uuid.UUID(request_ids[0])
+
+
 @pytest.fixture(scope="module")
 def identity_as_service(mesh):
     with service_channel(mesh, "identity") as channel:
