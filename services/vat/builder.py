@@ -101,7 +101,9 @@ class ReturnBuilder:
         self._day_iso = ""  # the day as entries give it, YYYY-MM-DD
         self._day_text = ""  # the day as the ledgers write it, dd/mm/yyyy
         self._day_bytes = b""  # and in windows-1251
-        self._day_entries: list[tuple] = []  # ((type, number), plan, payload, None) or ((type, number), None, entry, number)
+        # The day's entries, sorted by their first two items: (type, number, plan, *Plan.write's
+        # payload) or, for the complete path, (type, number or "", None, entry, number).
+        self._day_entries: list[tuple] = []
         self._sales_lines: list[bytes] = []  # the day's records, written when the day is done
         self._purchase_lines: list[bytes] = []
         if not self.currency:
@@ -185,7 +187,7 @@ class ReturnBuilder:
     def _complete(self, entry: VatEntry) -> None:
         """The entry for the complete path (read when its day is written)."""
         number = document_number(entry)
-        self._day_entries.append(((entry.document_type, number or ""), None, entry, number))
+        self._day_entries.append((entry.document_type, number or "", None, entry, number))
 
     def _plan(self, key: tuple, entry: VatEntry) -> plans.Plan | None:
         """The plan of a kind not met yet, None when the complete path takes it."""
@@ -196,13 +198,14 @@ class ReturnBuilder:
 
     def _flush_day(self) -> None:
         entries, self._day_entries = self._day_entries, []
-        entries.sort(key=itemgetter(0))
+        entries.sort(key=itemgetter(0, 1))
         day, sales, purchases, counts = self._day_bytes, self._sales_lines, self._purchase_lines, self.counts
         for start in range(0, len(entries), LINES_BUFFERED):
             failed = self._failed
-            for _, plan, item, number in entries[start : start + LINES_BUFFERED]:
+            for item in entries[start : start + LINES_BUFFERED]:
+                plan = item[2]
                 if plan is None:  # after a problem still read, to report every problem of the month
-                    self._write_read(self._reader.read(item, number, self._day_text), item)
+                    self._write_read(self._reader.read(item[3], item[4], self._day_text), item[3])
                     failed = self._failed
                 elif not failed:
                     plan.write(item, day, sales, purchases, counts)
@@ -301,8 +304,9 @@ class ReturnBuilder:
 
 
 def _planned(plan: plans.Plan, batch: plans.Batch, i: int, kind: str, number: str, base: str, vat: str) -> tuple | None:
-    """Entry i of a checked batch as the plan writes it, ((type, number), plan, payload, None),
-    or None when the plan cannot vouch for it."""
+    """Entry i of a checked batch as the plan writes it, (type, number, plan, *payload), or None
+    when the plan cannot vouch for it. A big retailer's day is 30,000 of these: one flat tuple
+    each, the type the plan's own string."""
     written = batch.number_bytes[i]
     if kind in NUMBERED and number.isdigit() and len(number) <= 10:  # as records.document_number pads it
         number, written = number.zfill(10), written.zfill(10)
@@ -315,8 +319,7 @@ def _planned(plan: plans.Plan, batch: plans.Batch, i: int, kind: str, number: st
         both = plans.sum_text(batch.base_cents[i] + batch.vat_cents[i]).encode()
         if len(both) > plans.WIDTH:
             return None
-    payload = (written, batch.descriptions[i], batch.base_bytes[i], batch.vat_bytes[i], both, batch.base_cents[i], batch.vat_cents[i])
-    return (kind, number), plan, payload, None
+    return plan.kind, number, plan, written, batch.descriptions[i], batch.base_bytes[i], batch.vat_bytes[i], both
 
 
 def generate_files(

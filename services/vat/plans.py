@@ -138,6 +138,7 @@ class Side:
 
 @dataclass
 class Plan:
+    kind: str  # the document type
     sides: list[Side]
     numbered_sale: bool  # an invoice or note in the sales ledger: its number must be digits
     credit_note: bool
@@ -162,10 +163,11 @@ class Plan:
             return False
         return not (self.checks_signs and base_negative != vat_negative and base != "0.00" and vat != "0.00")
 
-    def write(self, payload: tuple, day: bytes, sales_lines: list, purchase_lines: list, counts: list[int]) -> None:
-        """Renders the entry's records; payload = (number, description, base, VAT, base + VAT as
-        bytes, base and VAT in cents); counts = [sales so far, purchases so far]."""
-        number, description, base, vat, both, base_cents, vat_cents = payload
+    def write(self, entry: tuple, day: bytes, sales_lines: list, purchase_lines: list, counts: list[int]) -> None:
+        """Renders the entry's records; entry = (type, number, plan, and as written: number,
+        description, base, VAT, base + VAT); counts = [sales so far, purchases so far]."""
+        _, _, _, number, description, base, vat, both = entry
+        base_cents, vat_cents = int(base.replace(b".", b"")), int(vat.replace(b".", b""))
         for side in self.sides:
             i = 0 if side.sales else 1
             counts[i] += 1
@@ -202,6 +204,7 @@ def make_plan(entry, reader, period: str) -> Plan | None:
     if not sides:
         return None
     return Plan(
+        entry.document_type,
         sides,
         numbered_sale=entry.sales_operation != "" and entry.document_type in layouts.NUMBERED_DOCUMENT_TYPES,
         credit_note=entry.document_type in layouts.CREDIT_NOTE_TYPES,
