@@ -16,21 +16,22 @@ time follows the load, CPU time less so.
 Goals: 100,000 entries in at most 1.5 s end to end; the VAT service at most 150 MB at any size;
 time linear in the entries.
 
-Measured on one 2-core machine shared with four other developers' benchmarks (load average 9-15,
-so wall times are a multiple of a quiet machine's; CPU seconds and RSS hold), 100,000 entries:
+Measured on one 2-core machine shared with four other developers' benchmarks (wall times follow
+the load average given; CPU seconds and RSS hold), 100,000 entries:
 - before (a message per entry from ledger, the ledgers built, then hashed and stored, then
   committed): 3.96 s end to end at load 9.9 (3.13 s on a quiet machine); CPU vat 1.41 s, ledger
   0.83, their databases 0.43 and 0.36, edge 0.05: 3.1 s in all. Phases: the stream 3.0 s (vat
   waited on ledger, ledger on vat), storing 0.5 s after it, downloads 0.37 s.
-- after (by column, read ahead on both sides, chunks copied while written): 2.25 s at load 9.9
-  with the entries booked as before (round robin over the days), CPU vat 0.74, ledger 0.33,
-  databases 0.44 and 0.10, edge 0.04: 1.65 s in all; booked in date order 2.07 s at load 14.5,
-  1.43 s of CPU in all. Storing ends 40-70 ms after the stream's last batch; downloads 0.35 s.
-- after, by size (date order): 10,000 entries 1.18 s at load 11 (0.18 s vat CPU), 103 MB;
-  300,000: 10.2 s at load 12.5 (vat 2.13 s, ledger 1.08, databases 1.14 and 0.38), 124 MB;
-  1,000,000: 19.2 s at load 11.6 (1.92 s per 100,000; vat 6.31 s, ledger 3.43, databases 3.72
-  and 0.99: linear), 144.7 MB (generation 145, downloads 137, ZIP 131); 381 MB of files; the ZIP
-  10.6 s (vat 2.70 s of CPU).
+- after (by column, read ahead on both sides, chunks copied while written): 1.09 and 1.21 s at
+  load 2 (the stream 0.80-0.89 s, vat done 10-60 ms after ledger's last batch, stored and
+  committed 30-40 ms later, downloads 0.16-0.30 s); CPU vat 0.59-0.63 s, ledger 0.30, databases
+  0.33 and 0.10, edge 0.05: 1.4 s in all. At load 9.9 with the entries booked round robin over
+  the days as before: 2.25 s, 1.65 s of CPU.
+- after, by size (load 2; 1,000,000 at load 5, after 10,000 and 100,000 in the same process):
+  10,000 entries 0.22 s, 104 MB; 300,000: 4.34 s (generation 2.92 s), vat 1.96 s of CPU, ledger
+  0.94, databases 1.06 and 0.34, 123 MB; 1,000,000: 10.5 s (1.05 s per 100,000), vat 5.18 s,
+  ledger 2.78, databases 3.16 and 0.92 (linear), 141.3 MB (generation 141, downloads 137, ZIP
+  137); 381 MB of files, the ZIP 3.8 s (vat 2.42 s of CPU).
 """
 
 import asyncio
