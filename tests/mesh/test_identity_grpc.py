@@ -120,8 +120,8 @@ def test_an_error_answer_carries_the_request_id_to_find_it_in_the_logs(identity_
     with pytest.raises(grpc.RpcError) as error:
         rpc.UserServiceStub(identity_channel).GetUser(pb.GetUserRequest(id=str(uuid.uuid4())), metadata=auth(token))
     assert error.value.code() == grpc.StatusCode.NOT_FOUND
-    request_ids = [value for key, value in error.value.trailing_metadata() if key == "x-request-id"]
-    assert len(request_ids) == 1 and uuid.UUID(request_ids[0])
+    (request_id,) = [item.value for item in error.value.trailing_metadata() if item.key == "x-request-id"]
+    assert isinstance(request_id, str) and uuid.UUID(request_id)
 
 
 @pytest.fixture(scope="module")
