@@ -5,13 +5,20 @@ at start-up.
 With several scanner replicas, the process running a batch holds the batch's advisory lock in
 PostgreSQL (on a connection of its own) until it is done; a replica starting up resumes only
 the batches whose lock nobody holds, i.e. whose process died, never one another replica is
-still reading. The lock goes with the connection when a process dies."""
+still reading. The lock goes with the connection when a process dies.
+
+A cancel may land on any replica. It marks the batch and its unread files CANCELLED in the
+database; the replica reading the batch looks at the batch's state every CANCEL_CHECK_SECONDS
+while a file is read and cancels that work when it sees the mark (killing Tesseract), and stops
+at the next file anyway, since no file is left queued. Nothing is sent between replicas, so
+nothing can be lost: a reader cut off from the database for a while sees the mark when it is back."""
 
 import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -25,6 +32,9 @@ from services.scanner.store import ScannedInvoice, ScanSession
 from services.scanner.uploads import UploadedFile
 
 log = logging.getLogger(__name__)
+
+# How often the reader of a batch looks whether it was cancelled (one primary-key read).
+CANCEL_CHECK_SECONDS = 0.5
 
 DONE = ("PENDING", "APPROVED", "REJECTED", "FAILED", "CANCELLED")
 # What a finished file's row writes back (only while the row is still PROCESSING).
@@ -108,7 +118,8 @@ class Batches:
                 row = await db.get(ScannedInvoice, row_id)
             row.text = ""
             try:
-                await self.recognition.fill(row, upload)
+                if not await self._unless_cancelled(session_id, self.recognition.fill(row, upload)):
+                    break  # cancelled elsewhere: its files are marked already
             except Exception as exc:  # one bad file must not stop the batch
                 log.exception("recognition failed")
                 row.status, row.error = "FAILED", f"could not be read ({type(exc).__name__})"
@@ -124,6 +135,30 @@ class Batches:
                 .where(ScanSession.id == session_id, ScanSession.status == "PROCESSING")
                 .values(status="COMPLETED", completed_at=func.now())
             )
+
+    async def _unless_cancelled(self, session_id: uuid.UUID, work: Coroutine[Any, Any, None]) -> bool:
+        """Runs `work` to its end (True), or stops it once the batch is cancelled (False)."""
+        task = asyncio.ensure_future(work)
+        try:
+            while not (await asyncio.wait({task}, timeout=CANCEL_CHECK_SECONDS))[0]:
+                if await self._cancelled(session_id):
+                    log.info("the batch was cancelled: its reading stops", extra={"session_id": str(session_id)})
+                    return False
+            task.result()
+            return True
+        finally:  # cancelled elsewhere, or this task cancelled (a stop, a cancel here): the work too
+            if not task.done():
+                task.cancel()  # kills a running Tesseract
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _cancelled(self, session_id: uuid.UUID) -> bool:
+        try:
+            async with self.sessions() as db:
+                return await db.scalar(select(ScanSession.status).where(ScanSession.id == session_id)) == "CANCELLED"
+        except Exception as exc:  # the database away for a moment: the file is read on, checked again later
+            log.warning("could not check whether the batch was cancelled (%s)", type(exc).__name__)
+            return False
 
     async def get(self, company_id: str, session_id: str):
         async with self.sessions() as db:
