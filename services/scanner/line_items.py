@@ -491,6 +491,18 @@ def table_doubtful(page: Page) -> bool:
     return any(_misread(i.description) for i in items)
 
 
+def table_settled(page: Page) -> bool:
+    """Whether the page's table reads whole already, so that reading it again cannot do better:
+    every line holds (quantity × unit price is its amount, it has a unit, no word looks misread)
+    and their sum is printed below the table (the tax base), so no row was lost."""
+    lines = lines_of(page)
+    items, used = read([lines])
+    if not items or not all(i.unit and _holds(i) and not _misread(i.description) for i in items):
+        return False
+    total = sum_of(items)
+    return any(parse_amount(m.group()) == total for line in lines if id(line) not in used for m in AMOUNT.finditer(line.text))
+
+
 # A word with a digit between letters ('Ka6en'), a capital after a small letter ('ApmatypHa'),
 # or Latin and Cyrillic letters together: how OCR in English reads a Bulgarian word.
 _MISREAD = re.compile(r"[^\W\d_]\d+[^\W\d_]|[a-zа-я][A-ZА-Я]|[A-Za-z][А-Яа-я]|[А-Яа-я][A-Za-z]")
@@ -507,4 +519,4 @@ def _holds(item: LineItem) -> bool:
         return False
 
 
-TABLES = Tables(table_bands, table_score, table_doubtful)
+TABLES = Tables(table_bands, table_score, table_doubtful, table_settled)

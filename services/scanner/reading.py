@@ -140,6 +140,9 @@ class Tables:
     # Whether the page's table has words that look like Bulgarian read with English letters
     # ('Ka6en' for Кабел): then its band is also read in Bulgarian alone.
     doubtful: Callable[[Page], bool] = lambda page: False
+    # Whether the page's tables read whole already (every row adds up, and so do the rows): then
+    # they are not read again, which would only cost time.
+    settled: Callable[[Page], bool] = lambda page: False
 
 
 async def read(data: bytes, tables: Tables | None = None) -> Document:
@@ -170,8 +173,9 @@ async def ocr_bands(png: bytes, page: Page, tables: Tables | None) -> Page:
     one block, the rows come out whole (but a grid comes out as letters: the judge decides). The
     band's outside is painted white, so no part of a neighbouring line is read. A page on which
     no table header was read is read whole in mode 6, for the table's band. Where the table
-    still has Bulgarian words read with English letters, its band is read in Bulgarian alone."""
-    if tables is None or not page.words:
+    still has Bulgarian words read with English letters, its band is read in Bulgarian alone.
+    A page whose tables read whole at the first go (Tables.settled) is not read again."""
+    if tables is None or not page.words or tables.settled(page):
         return page
     bands, whole = tables.bands(page), None
     if not bands:  # no table header read: it may be in what the whole-page mode dropped
