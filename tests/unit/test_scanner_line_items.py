@@ -153,3 +153,24 @@ def test_a_unit_in_a_cell_of_its_own_under_a_header_ocr_did_not_read():
         [("description", "Цимент 25 кг"), ("unit", "торба"), ("qty", "5"), ("price", "598,12"), ("amount", "2 990,60")], header=header
     )
     assert values(item) == ("Цимент 25 кг", Decimal("5"), "торба", Decimal("598.12"), Decimal("2990.60"))
+
+
+def table_page(base: str, *rows: list[tuple[str, str]]) -> Page:
+    words = row(0.30, HEADER)
+    for i, cells in enumerate(rows):
+        words += row(0.33 + 0.025 * i, cells)
+    words += row(0.33 + 0.025 * len(rows) + 0.03, [("price", "Данъчна основа:"), ("amount", base)])
+    return Page(1, 1.0, 1.0, words)
+
+
+def test_a_table_is_read_again_unless_its_rows_and_their_sum_add_up():
+    cable = [("№", "1"), ("description", "Кабел СВТ 3х2,5"), ("unit", "м"), ("qty", "418"), ("price", "1,25"), ("amount", "522,50")]
+    cement = [("№", "2"), ("description", "Цимент 25 кг"), ("unit", "торба"), ("qty", "5"), ("price", "598,12"), ("amount", "2 990,60")]
+    assert line_items.table_settled(table_page("3 513,10", cable, cement))
+    assert not line_items.table_settled(table_page("3 513,10", cable))  # a row lost: the base is more
+    no_unit = [cell for cell in cement if cell[0] != "unit"]
+    assert not line_items.table_settled(table_page("3 513,10", cable, no_unit))
+    latin = [("description", "Ka6en CBT 3x2,5") if cell[0] == "description" else cell for cell in cable]
+    assert not line_items.table_settled(table_page("3 513,10", latin, cement))
+    assert not line_items.table_settled(table_page("1,00", cable))  # its amount is on its own row only
+    assert not line_items.table_settled(table_page("1,00"))  # no rows at all

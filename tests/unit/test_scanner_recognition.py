@@ -68,6 +68,20 @@ def test_a_pdf_without_a_text_layer_is_read_by_ocr():
     assert result.fields["total"].confidence < 1.0  # OCR is never certain
 
 
+def test_the_reading_child_reports_the_cpu_it_used():
+    """The child is the fork server's, not ours: only its own report counts its CPU."""
+    from prometheus_client import REGISTRY
+
+    def used() -> float:
+        return REGISTRY.get_sample_value("baraba_scanner_read_cpu_seconds_total") or 0.0
+
+    data = render_pdf(INVOICES[0])
+    asyncio.run(reading.read(data))  # the fork server starts
+    before = used()
+    asyncio.run(reading.read(data))
+    assert 0 < used() - before < 1.0
+
+
 def test_an_empty_pdf_gives_an_empty_result_with_a_reason():
     result = recognise(empty_pdf())
     assert result.source == "none" and result.fields == {}
