@@ -267,7 +267,8 @@ async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, v
     # A check may take the VIES timeout; a second more covers the cache lookup and the trip.
     budget = vies_timeout + 1
     late = sum(1 for a in faulty if a.seconds > budget)
-    other = sum(1 for a in faulty if a.status not in (200, 503))
+    odd = [a for a in faulty if a.status not in (200, 503)]
+    other = len(odd)
     hung = sum(1 for a in faulty if a.seconds > ROUTE_DEADLINE or a.status <= 0)
     everything_else = load.between(marks["start"], marks["end"], others)
     else_failed = len(load.failures(everything_else))
@@ -279,6 +280,7 @@ async def vies_drill(mesh: Mesh, standin, clients: int = 32, phase: float = 8, v
         "VIES answers while broken: stale 200": stale,
         "VIES answers while broken: 503": sum(1 for a in faulty if a.status == 503),
         "VIES answers while broken: other": other,
+        "VIES answers neither 200 nor 503": odd,
         "VIES slowest answer while broken s": round(max((a.seconds for a in faulty), default=0), 2),
         "VIES budget s (timeout + 1 s)": budget,
         "VIES answers later than the budget": late,

@@ -64,7 +64,8 @@ class Load:
                 try:
                     status, body = await asyncio.wait_for(connection.request(request), CLIENT_TIMEOUT)
                 except (TimeoutError, ProtocolError, OSError) as exc:
-                    status, body = (-1 if isinstance(exc, asyncio.TimeoutError) else 0), b""
+                    # The failure itself stands for the body: a drill that lists it says what happened.
+                    status, body = (-1 if isinstance(exc, asyncio.TimeoutError) else 0), repr(exc).encode()
                     connection.close()
                     connection = await Connection.open("127.0.0.1", self.port)
                 self.answers.append(Answer(kind, status, started, time.monotonic() - started, body[:300]))
