@@ -25,6 +25,17 @@ def ok(reply, status: int = 200) -> dict:
     return reply.json()
 
 
+def filer_company(http, headers, name: str, **fields) -> tuple[str, dict[str, str]]:
+    """A company with what DEKLAR needs of its filer and the standard chart: (its id, account ids by code)."""
+    company = {
+        "name": name, "eik": "123456789", "vat_number": "BG123456789", "city": "София", "address": "ул. Примерна 1",
+        "representative_type": "MANAGER", "representative_name": "Иван Петров Иванов", "representative_eik": "8001011234",
+    }  # fmt: skip
+    company_id = ok(http.post("/api/companies", headers=headers, json={"company": company | fields, "with_standard_chart": True}))["id"]
+    listed = ok(http.get(f"/api/companies/{company_id}/accounts?page_size=500", headers=headers))["accounts"]
+    return company_id, {a["code"]: a["id"] for a in listed}
+
+
 def book(http, headers, company_id: str, accounts: dict, counterpart_id: str, entry) -> dict:
     """One scenario entry as a posted journal entry with balanced lines."""
     base, vat = Decimal(entry.tax_base), Decimal(entry.vat_amount)
@@ -52,16 +63,9 @@ def book(http, headers, company_id: str, accounts: dict, counterpart_id: str, en
 @pytest.fixture(scope="module")
 def company(http, admin) -> str:
     """The scenario's company with its month of November 2025 booked and posted."""
-    body = {
-        "company": {
-            "name": "Примерна фирма ЕООД", "eik": "123456789", "vat_number": "BG123456789", "is_vat_registered": True,
-            "city": "София", "address": "ул. Примерна 1", "post_code": "1000", "country": "BG", "currency": "BGN",
-            "representative_type": "MANAGER", "representative_name": "Иван Петров Иванов", "representative_eik": "8001011234",
-        },
-        "with_standard_chart": True,
-    }  # fmt: skip
-    company_id = ok(http.post("/api/companies", headers=admin, json=body))["id"]
-    accounts = {a["code"]: a["id"] for a in ok(http.get(f"/api/companies/{company_id}/accounts?page_size=500", headers=admin))["accounts"]}
+    company_id, accounts = filer_company(
+        http, admin, "Примерна фирма ЕООД", is_vat_registered=True, post_code="1000", country="BG", currency="BGN"
+    )
     counterparts: dict[tuple, str] = {}
     for entry in ENTRIES:
         key = (entry.counterpart_name, entry.counterpart_vat_number, entry.counterpart_eik)
@@ -155,15 +159,7 @@ def test_a_month_that_cannot_be_written_is_refused_with_every_problem(http, admi
 
 
 def test_an_entry_that_breaks_the_files_is_named_by_its_id(http, admin):
-    body = {
-        "company": {
-            "name": "Грешен запис ООД", "eik": "123456789", "vat_number": "BG123456789", "city": "София", "address": "ул. Примерна 1",
-            "representative_type": "MANAGER", "representative_name": "Иван Петров Иванов", "representative_eik": "8001011234",
-        },
-        "with_standard_chart": True,
-    }  # fmt: skip
-    company_id = ok(http.post("/api/companies", headers=admin, json=body))["id"]
-    accounts = {a["code"]: a["id"] for a in ok(http.get(f"/api/companies/{company_id}/accounts?page_size=500", headers=admin))["accounts"]}
+    company_id, accounts = filer_company(http, admin, "Грешен запис ООД")
     supplier = {"counterpart": {"name": "Доставчик ЕООД", "vat_number": "BG175074752", "country": "BG", "is_supplier": True}}
     counterpart = ok(http.post(f"/api/companies/{company_id}/counterparts", headers=admin, json=supplier))["id"]
     good = scenario_entry("0000000001", "10", purchase="1-10-1", base="100.00", vat="20.00")
