@@ -28,3 +28,12 @@ def timestamp(value: datetime | None) -> Timestamp | None:
         return None
     since = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)) - _EPOCH
     return Timestamp(seconds=since.days * 86400 + since.seconds, nanos=since.microseconds * 1000)
+
+
+def timestamp_from_micros(micros: int | None) -> dict | None:
+    """A Timestamp field's value (a dict the message's constructor takes) from microseconds
+    since 1970, as a statement can compute them: None (unset) for a missing time."""
+    if micros is None:
+        return None
+    seconds, rest = divmod(micros, 1_000_000)
+    return {"seconds": seconds, "nanos": rest * 1000}

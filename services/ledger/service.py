@@ -7,12 +7,12 @@ from baraba.ledger.v1 import ledger_pb2_grpc as rpc
 from google.protobuf import empty_pb2
 from google.protobuf.message import Message
 
-from services.kernel.fields import timestamp
+from services.kernel.fields import timestamp, timestamp_from_micros
 from services.ledger.accounts import Accounts
 from services.ledger.companies import Companies
 from services.ledger.counterparts import Counterparts
-from services.ledger.entries import ENTRY_FIELDS, LINE_FIELDS, Entry, JournalEntries
-from services.ledger.values import iso, money, percent
+from services.ledger.entries import ENTRY_FIELDS, ENTRY_TIMES, LINE_FIELDS, Entry, JournalEntries
+from services.ledger.values import iso, money
 from services.ledger.vat_rates import VatRates
 from services.ledger.vat_stream import VatStream
 
@@ -209,57 +209,13 @@ def entry_input(message: pb.JournalEntryInput) -> dict:
     return raw
 
 
-def _optional_amount(value) -> str:
-    return money(value) if value is not None else ""
-
-
-def line_message(line: Mapping) -> pb.EntryLine:
-    return pb.EntryLine(
-        id=_id(line["id"]),
-        line_number=line["line_number"],
-        account_id=_id(line["account_id"]),
-        account_code=line["account_code"],
-        account_name=line["account_name"],
-        debit=money(line["debit"]),
-        credit=money(line["credit"]),
-        description=line["description"],
-        counterpart_id=_id(line["counterpart_id"]),
-        quantity=f"{line['quantity']:f}" if line["quantity"] is not None else "",
-        currency_code=line["currency_code"],
-        currency_amount=_optional_amount(line["currency_amount"]),
-        exchange_rate=f"{line['exchange_rate']:f}" if line["exchange_rate"] is not None else "",
-    )
-
-
 def entry_message(entry: Entry) -> pb.JournalEntry:
-    h = entry.header
-    return pb.JournalEntry(
-        id=_id(h["id"]),
-        company_id=_id(h["company_id"]),
-        entry_number=str(h["number"]),
-        document_type=h["document_type"],
-        document_number=h["document_number"],
-        document_date=iso(h["document_date"]),
-        accounting_date=iso(h["accounting_date"]),
-        vat_date=iso(h["vat_date"]),
-        description=h["description"],
-        counterpart_id=_id(h["counterpart_id"]),
-        currency=h["currency"],
-        purchase_operation=h["purchase_operation"],
-        sales_operation=h["sales_operation"],
-        tax_base=money(h["tax_base"]),
-        vat_amount=money(h["vat_amount"]),
-        vat_rate=percent(h["vat_rate"]),
-        total_debit=money(h["total_debit"]),
-        total_credit=money(h["total_credit"]),
-        is_posted=h["is_posted"],
-        posted_at=timestamp(h["posted_at"]),
-        posted_by=_id(h["posted_by"]),
-        created_by=_id(h["created_by"]),
-        lines=[line_message(line) for line in entry.lines],
-        created_at=timestamp(h["created_at"]),
-        updated_at=timestamp(h["updated_at"]),
-    )
+    """The entry's fields are the message's already (rendered by the ledger's statements), but
+    for its times, which come as microseconds."""
+    fields = dict(entry.header)
+    for name in ENTRY_TIMES:
+        fields[name] = timestamp_from_micros(fields[name])
+    return pb.JournalEntry(**fields, lines=entry.lines)
 
 
 def vat_ledger_batch(rows, by_column: bool) -> pb.VatLedgerEntryBatch:

@@ -3,6 +3,7 @@ curl) sees. Companies, the standard chart, counterparts, VAT rates and journal e
 
 import concurrent.futures
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -386,6 +387,49 @@ def test_a_basic_list_has_the_headers_without_lines_and_full_is_the_default(http
     # A filter that matches nothing still counts: an empty page has its total (0).
     empty = http.get(url, headers=admin, params={"view": "JOURNAL_ENTRY_VIEW_BASIC", "document_type": "99"}).json()
     assert empty["journal_entries"] == [] and empty["total_size"] == 0
+
+
+def test_every_answer_shows_an_entry_the_same_exact_way(http, admin, company, accounts, supplier):
+    """Creates, reads, lists, updates and posts all answer with the entry as PostgreSQL renders
+    it: amounts with their scale, a rate without trailing zeros, optional values as "",
+    times to the microsecond."""
+    entry = purchase_invoice(accounts, counterpart_id=supplier["id"], base="200.00", vat="19.00")
+    entry["vat_rate"] = "9.5"
+    entry["lines"][0].update(quantity="2.5", currency_code="USD", currency_amount="215.05", exchange_rate="0.93")
+    started = datetime.now(UTC)
+    created = create_entry(http, admin, company["id"], entry).json()
+    url = f"/api/companies/{company['id']}/journal-entries"
+    got = http.get(f"{url}/{created['id']}", headers=admin).json()
+    listed = http.get(url, headers=admin, params={"page_size": 1}).json()["journal_entries"]
+    assert got == created and listed == [created]
+    assert (created["tax_base"], created["vat_amount"], created["vat_rate"], created["total_debit"]) == ("200.00", "19.00", "9.5", "219.00")
+    assert (created["vat_date"], created["counterpart_id"], created["posted_by"]) == ("2025-03-10", supplier["id"], "")
+    assert "posted_at" not in created  # a message field unset, as before posting
+    foreign, _vat, payable = created["lines"]
+    assert (foreign["line_number"], foreign["account_code"], foreign["debit"], foreign["credit"]) == (1, "601", "200.00", "0.00")
+    assert (foreign["quantity"], foreign["currency_code"], foreign["currency_amount"], foreign["exchange_rate"]) == (
+        "2.500",
+        "USD",
+        "215.05",
+        "0.930000",
+    )
+    assert (payable["quantity"], payable["currency_amount"], payable["exchange_rate"], payable["counterpart_id"]) == (
+        "",
+        "",
+        "",
+        supplier["id"],
+    )
+    assert abs(datetime.fromisoformat(created["created_at"]) - started) < timedelta(minutes=1)
+    assert created["updated_at"] == created["created_at"]
+
+    entry["vat_rate"] = "20"
+    updated = http.put(f"{url}/{created['id']}", headers=admin, json={"journal_entry": entry}).json()
+    assert updated == http.get(f"{url}/{created['id']}", headers=admin).json()
+    assert updated["vat_rate"] == "20" and datetime.fromisoformat(updated["updated_at"]) > datetime.fromisoformat(created["updated_at"])
+    posted = http.post(f"{url}/{created['id']}/post", headers=admin, json={}).json()
+    assert posted == http.get(f"{url}/{created['id']}", headers=admin).json()
+    assert posted["is_posted"] and posted["posted_by"] == created["created_by"]
+    assert datetime.fromisoformat(posted["posted_at"]) >= datetime.fromisoformat(posted["created_at"])
 
 
 @pytest.mark.parametrize("view", ["7", "JOURNAL_ENTRY_VIEW_HUGE"])
