@@ -57,7 +57,8 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         max_overflow=0,
         pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT,
-        connect_args={"timeout": CONNECT_TIMEOUT},
+        # Dates a statement turns into text come out as YYYY-MM-DD whatever the server's default.
+        connect_args={"timeout": CONNECT_TIMEOUT, "server_settings": {"DateStyle": "ISO"}},
         hide_parameters=True,  # an error logged with its statement must not show the values (VAT numbers, ...)
     )
     event.listen(engine.sync_engine, "checkout", _closed_by_the_server)
