@@ -209,13 +209,19 @@ def entry_input(message: pb.JournalEntryInput) -> dict:
     return raw
 
 
-def entry_message(entry: Entry) -> pb.JournalEntry:
-    """The entry's fields are the message's already (rendered by the ledger's statements), but
-    for its times, which come as microseconds."""
-    fields = dict(entry.header)
+def entry_fields(entry: Entry) -> dict:
+    """A JournalEntry's fields, as its constructor takes them. The entry's fields are the
+    message's already (rendered by the ledger's statements), but for its times, which come as
+    microseconds. A list's entries go to its constructor as such dicts: built in place, where
+    messages would be copied."""
+    fields = dict(entry.header, lines=entry.lines)
     for name in ENTRY_TIMES:
         fields[name] = timestamp_from_micros(fields[name])
-    return pb.JournalEntry(**fields, lines=entry.lines)
+    return fields
+
+
+def entry_message(entry: Entry) -> pb.JournalEntry:
+    return pb.JournalEntry(**entry_fields(entry))
 
 
 def vat_ledger_batch(rows, by_column: bool) -> pb.VatLedgerEntryBatch:
@@ -245,7 +251,7 @@ class JournalEntryServicer(rpc.JournalEntryServiceServicer):
             request.company_id, request.page_size, request.page_token, filters, with_lines=with_lines
         )
         return pb.ListJournalEntriesResponse(
-            journal_entries=[entry_message(e) for e in entries], next_page_token=next_token, total_size=total
+            journal_entries=[entry_fields(e) for e in entries], next_page_token=next_token, total_size=total
         )
 
     async def GetJournalEntry(self, request, context):

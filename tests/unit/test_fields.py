@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.kernel.fields import timestamp
+from services.kernel.fields import timestamp, timestamp_from_micros
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,13 @@ def test_timestamp_is_the_instant_protobuf_computes(value):
 
 def test_a_missing_time_leaves_the_field_unset():
     assert timestamp(None) is None
+    assert timestamp_from_micros(None) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [datetime(2026, 11, 27, 18, 30, 5, 123456, tzinfo=UTC), datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC)],
+)
+def test_microseconds_since_1970_are_the_same_instant(value):
+    micros = (value - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    assert Timestamp(**timestamp_from_micros(micros)) == timestamp(value)
