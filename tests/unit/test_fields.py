@@ -34,4 +34,5 @@ def test_a_missing_time_leaves_the_field_unset():
 )
 def test_microseconds_since_1970_are_the_same_instant(value):
     micros = (value - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
-    assert Timestamp(**timestamp_from_micros(micros)) == timestamp(value)
+    fields = timestamp_from_micros(micros)
+    assert fields is not None and Timestamp(**fields) == timestamp(value)
