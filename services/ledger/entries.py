@@ -352,7 +352,11 @@ def _list_query(filters: tuple[str, ...], with_lines: bool) -> db.Statement:
     trip. The count is the first column of every row; an empty page is one row of the count."""
     c = ENTRIES.c
     where = [c.company_id == bindparam("cid"), *(_FILTERS[name](c) for name in filters if name != "after")]
-    total = select(func.count().label("total_size")).select_from(ENTRIES).where(*where).subquery("total")
+    if len(where) == 1:  # unfiltered: the company's count of entries, kept with its numbers
+        kept = select(COUNTERS.c.entries).where(COUNTERS.c.company_id == bindparam("cid")).scalar_subquery()
+        total = select(func.coalesce(kept, 0).label("total_size")).subquery("total")
+    else:
+        total = select(func.count().label("total_size")).select_from(ENTRIES).where(*where).subquery("total")
     page = select(ENTRIES).where(*where, *(_FILTERS["after"](c) for name in filters if name == "after"))
     page_cte = page.order_by(c.number.desc()).limit(bindparam("limit", type_=Integer)).cte("page")
     if with_lines:
@@ -378,7 +382,7 @@ WITH acc AS (
        AND (SELECT count(*) FROM cps) = cardinality($3::uuid[])
        AND EXISTS (SELECT FROM entry_counters WHERE company_id = $1) AS ok
 ), {claim}, next AS (
-    UPDATE entry_counters SET last_number = last_number + 1
+    UPDATE entry_counters SET last_number = last_number + 1, entries = entries + 1
     WHERE company_id = $1 AND (SELECT ok FROM usable) AND ({request_id}::text IS NULL OR EXISTS (SELECT FROM claimed))
     RETURNING last_number
 ), entry AS (
@@ -594,6 +598,7 @@ class JournalEntries:
         async with self.engine.begin() as conn:
             await self._draft_for_change(conn, cid, eid, "deleted")
             await conn.execute(delete(ENTRIES).where(ENTRIES.c.id == eid))
+            await conn.execute(update(COUNTERS).where(COUNTERS.c.company_id == cid).values(entries=COUNTERS.c.entries - 1))
 
     async def post(self, company_id: str, entry_id: str) -> Entry:
         cid, eid = uuid.UUID(company_id), uuid.UUID(entry_id)

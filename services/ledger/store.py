@@ -85,14 +85,17 @@ class Company(Base):
 
 
 class EntryCounter(Base):
-    """The last entry number used per company. Creating an entry increments it with
-    UPDATE … RETURNING in the entry's own transaction: the row lock serialises concurrent
-    creates of one company, and a rolled-back create gives its number back."""
+    """The last entry number used per company, and how many entries it has. Creating an entry
+    increments both with UPDATE … RETURNING in the entry's own transaction: the row lock
+    serialises concurrent creates of one company, and a rolled-back create gives its number
+    back. Deleting one decrements `entries` in its transaction, so a journal page reads its
+    unfiltered total here, in its own snapshot, instead of counting every entry."""
 
     __tablename__ = "entry_counters"
 
     company_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Account(Base):

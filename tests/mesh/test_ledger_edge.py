@@ -346,6 +346,31 @@ def test_fifty_concurrent_creates_get_fifty_consecutive_numbers(http, admin):
     assert numbers == list(range(1, 51))
 
 
+def test_the_journals_total_follows_creates_refusals_and_deletes(http, admin):
+    company = create_company(http, admin)
+    accounts = accounts_by_code(http, admin, company["id"])
+    url = f"/api/companies/{company['id']}/journal-entries"
+
+    def totals() -> tuple[int, int]:
+        """The unfiltered total (kept with the numbers) and a count by a filter every entry meets."""
+        unfiltered = http.get(url, headers=admin, params={"page_size": 1}).json()["total_size"]
+        counted = http.get(url, headers=admin, params={"page_size": 1, "date_from": "2000-01-01"}).json()["total_size"]
+        return unfiltered, counted
+
+    assert totals() == (0, 0)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        created = list(pool.map(lambda i: create_entry(http, admin, company["id"], purchase_invoice(accounts, number=f"T-{i}")), range(12)))
+    assert {r.status_code for r in created} == {200}
+    refused = create_entry(http, admin, company["id"], {**purchase_invoice(accounts), "tax_base": "1.001"})
+    assert refused.status_code == 400
+    assert totals() == (12, 12)
+    assert http.delete(f"{url}/{created[0].json()['id']}", headers=admin).status_code == 200
+    posted = created[1].json()["id"]
+    assert http.post(f"{url}/{posted}/post", headers=admin, json={}).status_code == 200
+    assert http.delete(f"{url}/{posted}", headers=admin).status_code == 400  # a posted entry stays, and so does its count
+    assert totals() == (11, 11)
+
+
 def test_listing_entries_filters_and_pages(http, admin):
     company = create_company(http, admin)
     cid = company["id"]
