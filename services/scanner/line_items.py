@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from services.scanner.layout import Line, cells, lines_of, skew
-from services.scanner.reading import Band, Page, Tables
+from services.scanner.reading import Band, Page, Tables, Word
 from services.scanner.vocabulary import AMOUNT, BASE, TO_CYRILLIC, TOTAL, cyrillic_where_due, parse_amount, quantity_readings
 
 CENT = Decimal("0.01")
@@ -355,7 +355,14 @@ def _is_totals(line: Line) -> bool:
 
 def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
     """The items of every page's table, and the ids of the lines they came from."""
+    items, used, _ = _read(pages)
+    return items, used
+
+
+def _read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int], list[list[Line]]]:
+    """read(), and for each item the lines it was read from (a wrapped description's too)."""
     items: list[LineItem] = []
+    sources: list[list[Line]] = []
     used: set[int] = set()
     columns: list[Column] | None = None
     ended = False
@@ -385,6 +392,7 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
             item = _item(row, columns, line.page) if row else None
             if item is not None:
                 items.append(item)
+                sources.append([line])
                 used.add(id(line))
                 previous = line
             elif (
@@ -396,9 +404,10 @@ def read(pages: list[list[Line]]) -> tuple[list[LineItem], set[int]]:
                 and line.top - previous.bottom < 1.2 * line.height
             ):
                 items[-1].description += " " + " ".join(t.text for t in row)  # a description wrapped onto a second line
+                sources[-1].append(line)
                 used.add(id(line))
                 previous = line
-    return items, used
+    return items, used, sources
 
 
 def _without_index_specks(line: Line, columns: list[Column]) -> Line:
@@ -493,14 +502,24 @@ def table_doubtful(page: Page) -> bool:
 
 def table_settled(page: Page) -> bool:
     """Whether the page's table reads whole already, so that reading it again cannot do better:
-    every line holds (quantity × unit price is its amount, it has a unit, no word looks misread)
-    and their sum is printed below the table (the tax base), so no row was lost."""
+    every line is sound and their sum is printed below the table (the tax base), so no row was lost."""
     lines = lines_of(page)
     items, used = read([lines])
-    if not items or not all(i.unit and _holds(i) and not _misread(i.description) for i in items):
+    if not items or not all(_sound(i) for i in items):
         return False
     total = sum_of(items)
     return any(parse_amount(m.group()) == total for line in lines if id(line) not in used for m in AMOUNT.finditer(line.text))
+
+
+def table_sound_words(page: Page) -> list[Word]:
+    """The words of the page's table lines that are sound: reading them again cannot do better."""
+    items, _, sources = _read([lines_of(page)])
+    return [w for item, lines in zip(items, sources, strict=True) if _sound(item) for line in lines for w in line.words]
+
+
+def _sound(item: LineItem) -> bool:
+    """Quantity × unit price is its amount, it has a unit and no word of it looks misread."""
+    return bool(item.unit) and _holds(item) and not _misread(item.description)
 
 
 # A word with a digit between letters ('Ka6en'), a capital after a small letter ('ApmatypHa'),
@@ -519,4 +538,4 @@ def _holds(item: LineItem) -> bool:
         return False
 
 
-TABLES = Tables(table_bands, table_score, table_doubtful, table_settled)
+TABLES = Tables(table_bands, table_score, table_doubtful, table_settled, table_sound_words)

@@ -143,6 +143,9 @@ class Tables:
     # Whether the page's tables read whole already (every row adds up, and so do the rows): then
     # they are not read again, which would only cost time.
     settled: Callable[[Page], bool] = lambda page: False
+    # The words of the table rows that read whole already: left out of a band's second reading,
+    # whose time goes with the text it holds.
+    sound: Callable[[Page], list[Word]] = lambda page: []
 
 
 async def read(data: bytes, tables: Tables | None = None) -> Document:
@@ -171,10 +174,13 @@ async def ocr_bands(png: bytes, page: Page, tables: Tables | None) -> Page:
     page segmentation mode 6), where that reads the table better. The whole-page mode finds text
     blocks first, and in a table without a grid it now and then drops a narrow column; read as
     one block, the rows come out whole (but a grid comes out as letters: the judge decides). The
-    band's outside is painted white, so no part of a neighbouring line is read. A page on which
-    no table header was read is read whole in mode 6, for the table's band. Where the table
-    still has Bulgarian words read with English letters, its band is read in Bulgarian alone.
-    A page whose tables read whole at the first go (Tables.settled) is not read again."""
+    band's outside is painted white, so no part of a neighbouring line is read, and so are the
+    rows that read whole already (Tables.sound), which keep their first reading: Tesseract's time
+    goes with the text it is given, and those rows can only lose. A page on which no table header
+    was read is read whole in mode 6, for the table's band. Where the table still has Bulgarian
+    words read with English letters, the same cut of its band is read in Bulgarian alone, and
+    only its words off the rows sound by then are taken. A page whose tables read whole at the
+    first go (Tables.settled) is not read again."""
     if tables is None or not page.words or tables.settled(page):
         return page
     bands, whole = tables.bands(page), None
@@ -188,27 +194,37 @@ async def ocr_bands(png: bytes, page: Page, tables: Tables | None) -> Page:
             return band.top + edge <= (w.y0 + w.y1) / 2 <= band.bottom + edge
 
         if whole is not None:
-            page = _better(tables, page, whole.words, inside)
+            page = _better(tables, page, {w for w in page.words if inside(w)}, [w for w in whole.words if inside(w)])
             continue
-        image, offset = await bounded(_band_image, png, band)
+        sound: set[Word] = set()
         for languages in (OCR_LANGUAGES, "bul"):
             if languages != OCR_LANGUAGES and not tables.doubtful(page):
                 break
+            sound |= {w for w in tables.sound(page) if inside(w)}
+            if languages == OCR_LANGUAGES:  # one cut for both readings: a cut costs as much as a few rows read
+                image, offset = await bounded(_band_image, png, band, list(sound))
             found = await ocr_page(image, page.number, psm=6, languages=languages)
             sx, sy = found.width / page.width, found.height / page.height
             moved = [Word(w.text, w.x0 * sx, w.y0 * sy + offset, w.x1 * sx, w.y1 * sy + offset, w.confidence) for w in found.words]
-            page = _better(tables, page, moved, inside)
+            fresh = [w for w in moved if inside(w) and not any(_covers(s, w) for s in sound)]
+            page = _better(tables, page, {w for w in page.words if inside(w) and w not in sound}, fresh)
     return page
 
 
-def _better(tables: Tables, page: Page, words: list[Word], inside: Callable[[Word], bool]) -> Page:
-    """The page with its words inside a band replaced by `words`, if that reads its table better."""
-    again = Page(page.number, page.width, page.height, [w for w in page.words if not inside(w)] + [w for w in words if inside(w)])
+def _better(tables: Tables, page: Page, replaced: set[Word], words: list[Word]) -> Page:
+    """The page with `words` in place of its words `replaced`, if that reads its table better."""
+    again = Page(page.number, page.width, page.height, [w for w in page.words if w not in replaced] + words)
     return again if tables.score(again) > tables.score(page) else page
 
 
-def _band_image(png: bytes, band: Band) -> tuple[bytes, float]:
-    """The band cut from the page image, white outside it, and its top as a fraction of the page."""
+def _covers(word: Word, other: Word) -> bool:
+    """Whether `other`'s middle is within `word`'s box: what is left of a painted-out word."""
+    return word.x0 <= (other.x0 + other.x1) / 2 <= word.x1 and word.y0 <= (other.y0 + other.y1) / 2 <= word.y1
+
+
+def _band_image(png: bytes, band: Band, left_out: list[Word]) -> tuple[bytes, float]:
+    """The band cut from the page image, white outside it and over the words `left_out`, and its
+    top as a fraction of the page."""
     from PIL import Image, ImageDraw
 
     image = Image.open(io.BytesIO(png)).convert("L")
@@ -218,7 +234,10 @@ def _band_image(png: bytes, band: Band) -> tuple[bytes, float]:
     y1 = min(height, int(max(edges) * height) + 1)
     mask = Image.new("L", (width, y1 - y0), 0)
     corners = [(0, band.top), (width, band.top + band.slope), (width, band.bottom + band.slope), (0, band.bottom)]
-    ImageDraw.Draw(mask).polygon([(x, y * height - y0) for x, y in corners], fill=255)
+    draw = ImageDraw.Draw(mask)
+    draw.polygon([(x, y * height - y0) for x, y in corners], fill=255)
+    for w in left_out:  # a few pixels more: the box is tight on the ink, JPEG's halo is not
+        draw.rectangle((w.x0 * width - 3, w.y0 * height - y0 - 3, w.x1 * width + 3, w.y1 * height - y0 + 3), fill=0)
     white = Image.new("L", mask.size, 255)
     return _png(Image.composite(image.crop((0, y0, width, y1)), white, mask)), y0 / height
 

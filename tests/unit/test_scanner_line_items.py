@@ -174,3 +174,12 @@ def test_a_table_is_read_again_unless_its_rows_and_their_sum_add_up():
     assert not line_items.table_settled(table_page("3 513,10", latin, cement))
     assert not line_items.table_settled(table_page("1,00", cable))  # its amount is on its own row only
     assert not line_items.table_settled(table_page("1,00"))  # no rows at all
+
+
+def test_only_the_rows_that_do_not_read_whole_are_read_again():
+    cable = [("№", "1"), ("description", "Кабел СВТ 3х2,5"), ("unit", "м"), ("qty", "418"), ("price", "1,25"), ("amount", "522,50")]
+    latin = [("№", "2"), ("description", "Ka6en CBT 3x2,5"), ("unit", "м"), ("qty", "418"), ("price", "1,25"), ("amount", "522,50")]
+    wrong = [("№", "3"), ("description", "Цимент 25 кг"), ("unit", "торба"), ("qty", "5"), ("price", "598,12"), ("amount", "2 990,66")]
+    page = table_page("4 035,66", cable, latin, wrong)
+    sound = line_items.table_sound_words(page)
+    assert " ".join(w.text for w in sound) == "1 Кабел СВТ 3х2,5 м 418 1,25 522,50"  # not the header, the others or the base

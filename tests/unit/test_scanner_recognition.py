@@ -235,3 +235,16 @@ def test_images_keep_their_pages(tmp_path):
     out = io.BytesIO()
     pages[0].save(out, format="TIFF", save_all=True, append_images=pages[1:])
     assert [n for n, _ in reading._image_pages(out.getvalue())] == [1, 2]
+
+
+def test_a_band_is_cut_with_the_rows_that_read_whole_painted_out():
+    from PIL import Image
+
+    page = Image.new("L", (100, 200), 0)
+    out = io.BytesIO()
+    page.save(out, format="PNG")
+    sound = reading.Word("1,25", 0.5, 0.5, 0.7, 0.55, 0.9)  # pixels 50..70 across, 100..110 down
+    png, top = reading._band_image(out.getvalue(), reading.Band(0.4, 0.6, 0.0), [sound])
+    band = Image.open(io.BytesIO(png))
+    assert top == 0.4 and band.size == (100, 41)
+    assert band.getpixel((60, 25)) == 255 and band.getpixel((10, 25)) == 0  # (60, 105) and (10, 105) of the page
