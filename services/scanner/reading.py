@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 OCR_DPI = 300
 OCR_LANGUAGES = "bul+eng"
 OCR_TIMEOUT_SECONDS = 120.0
+# Pages of one file read at once: Tesseract runs one thread, so one page per core (of 2).
+PAGES_AT_ONCE = 2
 MAX_PAGES = 20  # an invoice; a 300-page upload is not one
 # A page whose text layer has fewer characters than this is treated as a scan (OCR instead).
 MIN_TEXT_CHARS = 20
@@ -158,15 +160,32 @@ async def read(data: bytes, tables: Tables | None = None) -> Document:
         if not scanned:
             return Document(kind, "text_layer" if any(p.words for p in pages) else "none", pages)
         images = await bounded(_render_pdf_pages, data, scanned)
-        for number, png in images:
-            pages[number - 1] = await ocr_bands(png, await ocr_page(png, number), tables)
-            OCR_PAGES.inc()
+        for page in await _ocr_pages(images, tables):
+            pages[page.number - 1] = page
         source = "ocr" if any(p.words for p in pages) else "none"
         return Document(kind, source, pages)
-    images = await bounded(_image_pages, data)
-    pages = [await ocr_bands(png, await ocr_page(png, number), tables) for number, png in images]
-    OCR_PAGES.inc(len(pages))
+    pages = await _ocr_pages(await bounded(_image_pages, data), tables)
     return Document(kind, "ocr" if any(p.words for p in pages) else "none", pages)
+
+
+async def _ocr_pages(images: list[tuple[int, bytes]], tables: Tables | None) -> list[Page]:
+    """The page images OCR'd, PAGES_AT_ONCE at a time: they do not depend on each other, and the
+    user waits for the whole file."""
+    turn = asyncio.Semaphore(PAGES_AT_ONCE)
+
+    async def one(number: int, png: bytes) -> Page:
+        async with turn:
+            page = await ocr_bands(png, await ocr_page(png, number), tables)
+        OCR_PAGES.inc()
+        return page
+
+    tasks = [asyncio.create_task(one(number, png)) for number, png in images]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:  # one page failed: the others' Tesseracts are not left running
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def ocr_bands(png: bytes, page: Page, tables: Tables | None) -> Page:
