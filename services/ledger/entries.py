@@ -68,7 +68,7 @@ LINE_FIELDS = (
 
 @dataclass(frozen=True)
 class Entry:
-    """An entry as the API shows it: its header's fields and its lines' (_HEADER_FIELDS)."""
+    """An entry as the API shows it: its header's fields and its lines' (_HEADER_FIELDS, _LINE_FIELDS)."""
 
     header: dict
     lines: list[dict]
@@ -199,9 +199,8 @@ _COUNTERPARTS_OF = select(COUNTERPARTS.c.id).where(
 )
 
 
-async def _resolve(conn: AsyncConnection, cid: uuid.UUID, draft: Draft, path: str = "journal_entry") -> dict[uuid.UUID, Mapping]:
-    """Checks that accounts and counterparts belong to the company (one query each) and returns
-    the accounts by id."""
+async def _check_references_of(conn: AsyncConnection, cid: uuid.UUID, draft: Draft, path: str = "journal_entry") -> None:
+    """Checks that the draft's accounts and counterparts belong to the company (one query each)."""
     account_ids = list({line["account_id"] for line in draft.lines})
     accounts: dict[uuid.UUID, Mapping] = {
         row.id: row._mapping for row in await conn.execute(_ACCOUNTS_OF, {"cid": cid, "ids": account_ids})
@@ -209,7 +208,6 @@ async def _resolve(conn: AsyncConnection, cid: uuid.UUID, draft: Draft, path: st
     counterpart_ids = list(_counterpart_ids(draft))
     known_counterparts = set(await conn.scalars(_COUNTERPARTS_OF, {"cid": cid, "ids": counterpart_ids})) if counterpart_ids else set()
     _check_references(draft, accounts, known_counterparts, path)
-    return accounts
 
 
 def _line_rows(entry_id: uuid.UUID, cid: uuid.UUID, draft: Draft) -> list[dict]:
@@ -587,7 +585,7 @@ class JournalEntries:
         draft = parse_entry(raw)
         async with self.engine.begin() as conn:
             await self._draft_for_change(conn, cid, eid, "changed")
-            await _resolve(conn, cid, draft)
+            await _check_references_of(conn, cid, draft)
             await conn.execute(update(ENTRIES).where(ENTRIES.c.id == eid).values(**draft.header, updated_at=func.now()))
             await conn.execute(delete(LINES).where(LINES.c.entry_id == eid))
             await conn.execute(insert(LINES), _line_rows(eid, cid, draft))
