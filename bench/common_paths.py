@@ -34,7 +34,8 @@ from bench.ledger_common import admin_headers, cpu_seconds, database_cpu_seconds
 from bench.ledger_create_entries import entry_body
 
 Request = Callable[[], bytes]
-CPU_COLUMNS = ("identity", "ledger", "edge", "postgres (ledger)", "load generator")
+CPU_COLUMNS = ("identity", "ledger", "edge", "postgres (identity)", "postgres (ledger)", "load generator")
+DATABASES = ("identity", "ledger")  # the services whose PostgreSQL backends are counted
 # The journal screen's query, as the browser sends it (frontend/src/pages/JournalList.tsx: its
 # filters empty, entries without their lines). Without a view the list answers FULL, lines and all.
 JOURNAL_SCREEN = "page_size=50&page_token=&date_from=&date_to=&document_type=&counterpart_id=&view=JOURNAL_ENTRY_VIEW_BASIC"
@@ -122,7 +123,8 @@ async def run(
         for key, _name, make in selected if turn % 2 == 0 else selected[::-1]:
             if turn == 0:
                 await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
-            cpu_before, db_before = cpu_seconds(mesh), database_cpu_seconds(mesh)
+            cpu_before = cpu_seconds(mesh)
+            db_before = {name: database_cpu_seconds(mesh, name) for name in DATABASES}
             profiles = start_profiles(mesh, py_spy, profile, key, seconds, native) if profile else []
             latencies, errors, client_cpu = await load(port, make, seconds / rounds, concurrency)
             for process in profiles:
@@ -133,7 +135,8 @@ async def run(
             for process_name, used in cpu_seconds(mesh).items():
                 if process_name in found["cpu"]:
                     found["cpu"][process_name] += used - cpu_before[process_name]
-            found["cpu"]["postgres (ledger)"] += database_cpu_seconds(mesh) - db_before
+            for name in DATABASES:
+                found["cpu"][f"postgres ({name})"] += database_cpu_seconds(mesh, name) - db_before[name]
             found["cpu"]["load generator"] += client_cpu
     for key, name, _make in selected:
         latencies, errors, cpu = measured[key]["latencies"], measured[key]["errors"], measured[key]["cpu"]
