@@ -92,8 +92,11 @@ def _rate(load: Load, marks: dict) -> float:
 
 def _books_problems(books: dict) -> list[str]:
     """What reconcile() found wrong: a told create missing or twice, a gap, a half-written
-    entry, or an entry nobody was told about beyond the creates answered with an error."""
-    wrong = [f"{name}: {books[name]}" for name in ("missing", "duplicate_numbers", "gaps", "half_written") if books[name]]
+    entry, a kept total that is not the count, or an entry nobody was told about beyond the
+    creates answered with an error."""
+    wrong = [
+        f"{name}: {books[name]}" for name in ("missing", "duplicate_numbers", "gaps", "half_written", "kept_total_off_by") if books[name]
+    ]
     if books["unannounced"] > books["refused_creates"]:
         wrong.append(f"unannounced entries {books['unannounced']} > refused creates {books['refused_creates']}")
     return wrong

@@ -44,9 +44,11 @@ def private_database():
 
 
 def assert_books_intact(figures: dict) -> None:
-    """Every entry the clients were told about is there once, with its number; no gaps."""
+    """Every entry the clients were told about is there once, with its number; no gaps; the
+    journal's kept total is the count of its entries."""
     assert figures["told"] > 0
     assert figures["missing"] == figures["duplicate_numbers"] == figures["gaps"] == figures["half_written"] == 0, figures
+    assert figures["kept_total_off_by"] == 0, figures
 
 
 def test_a_killed_ledger_replica_costs_no_request_and_comes_back(replicated):
