@@ -22,8 +22,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def timestamp(value: datetime | None) -> Timestamp | None:
     """A protobuf Timestamp, or None (the field stays unset) for a missing time. A naive time
-    is UTC, as Timestamp.FromDatetime takes it; computed here in a fifth of its time (a list
-    of 50 entries converts 100)."""
+    is UTC, as Timestamp.FromDatetime takes it; computed here in a fifth of its time."""
     if value is None:
         return None
     since = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)) - _EPOCH

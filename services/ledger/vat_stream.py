@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.kernel.db import driver_connection
+from services.kernel.db import reading
 from services.ledger.store import VAT_RELEVANT
 
 FIRST_BATCH = 1000
@@ -67,10 +67,10 @@ class VatStream:
         """The period's (YYYYMM) entries in batches of at most BATCH rows, every column text."""
         cid, vat_period = uuid.UUID(company_id), int(period)
         size = FIRST_BATCH
-        reading = asyncio.ensure_future(self._read(cid, vat_period, FIRST, size))
+        next_batch = asyncio.ensure_future(self._read(cid, vat_period, FIRST, size))
         try:
             while True:
-                rows = await reading
+                rows = await next_batch
                 if len(rows) < size:
                     if rows:
                         yield rows
@@ -78,12 +78,11 @@ class VatStream:
                 last = rows[-1]
                 size = min(2 * size, BATCH)
                 after = (last["document_date"], last["document_type"], last["document_number"], last["entry_id"])
-                reading = asyncio.ensure_future(self._read(cid, vat_period, after, size))
+                next_batch = asyncio.ensure_future(self._read(cid, vat_period, after, size))
                 yield rows
         finally:
-            reading.cancel()  # the client went away: the batch read ahead is not needed
+            next_batch.cancel()  # the client went away: the batch read ahead is not needed
 
     async def _read(self, cid: uuid.UUID, vat_period: int, after: tuple, size: int) -> list[asyncpg.Record]:
-        async with self.engine.connect() as conn:
-            driver = await driver_connection(conn)
-            return await driver.fetch(SQL, cid, vat_period, *after, size)
+        async with reading(self.engine) as conn:
+            return await conn.fetch(SQL, cid, vat_period, *after, size)
