@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Hashable
 from pathlib import Path
 from typing import cast
@@ -296,6 +297,119 @@ class Lookup:
                             answer.set_result(found.get(key, []))
         finally:
             self._task = None
+
+
+class ChangeFeed:
+    """PostgreSQL's notifications on one channel (LISTEN), on a connection of its own that is
+    reopened when lost. `on_change(payload)` hears each one; while the feed is not listening
+    (not yet connected, or the connection lost) `listening` is False and `on_change("*")` is
+    called on every loss and every reconnect, since changes made meanwhile were not heard."""
+
+    RECONNECT_SECONDS = 1.0
+    HEARTBEAT_SECONDS = 5.0  # a connection that stops answering counts as lost
+
+    def __init__(self, engine: AsyncEngine, channel: str, on_change: Callable[[str], None]):
+        self.engine = engine
+        self.channel = channel
+        self.on_change = on_change
+        self.listening = False
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._listen(), context=contextvars.Context())
+
+    async def _listen(self) -> None:
+        while True:
+            conn: asyncpg.Connection | None = None
+            try:
+                url = self.engine.url
+                conn = await _connect(url, str(url.database), timeout=CONNECT_TIMEOUT)
+                await self._hear(conn)
+            except Exception as exc:
+                if outage(exc) is None:
+                    log.exception("listening on %s failed", self.channel)
+            finally:
+                if self.listening:
+                    log.warning("stopped listening on %s: reading the database until it is back", self.channel)
+                self.listening = False
+                self.on_change("*")
+                if conn is not None:
+                    conn.terminate()
+            await asyncio.sleep(self.RECONNECT_SECONDS)
+
+    async def _hear(self, conn: asyncpg.Connection) -> None:
+        """Listens on `conn` until it is lost: closed, or silent for a heartbeat."""
+        lost = asyncio.Event()
+        conn.add_termination_listener(lambda _conn: lost.set())
+        await conn.add_listener(self.channel, lambda _conn, _pid, _channel, payload: self.on_change(payload))
+        self.on_change("*")
+        self.listening = True
+        while not lost.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), self.HEARTBEAT_SECONDS)
+            if not lost.is_set():
+                await asyncio.wait_for(conn.fetchval("SELECT 1"), CONNECT_TIMEOUT)
+
+
+_CACHED = metrics.counter(
+    "baraba_db_cached_lookups_total", "Lookups answered from memory (hit) or by the database (miss)", "result", ("hit", "miss")
+)
+_HITS, _MISSES = _CACHED.labels("hit"), _CACHED.labels("miss")
+
+
+class CachedLookup(Lookup):
+    """A Lookup that keeps the rows it found until PostgreSQL says they changed, for rows
+    read on every request and rarely written (identity's sessions and users). The tables'
+    triggers notify `channel` with a key, or "*" for anything wider; a write of this process
+    forgets everything as it commits, another process's once its notification arrives (well
+    under a millisecond here). Nothing is kept
+    while the feed is not listening. A read that was under way when a change was heard is
+    not kept: it may have seen the rows before it."""
+
+    MAX_KEYS = 10_000
+    MAX_AGE = 60.0  # seconds: a bound on the damage of anything a trigger does not cover
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        statement: Statement,
+        key: Callable[[asyncpg.Record], Hashable],
+        channel: str,
+        key_of: Callable[[str], Hashable] = str,
+    ):
+        super().__init__(engine, statement, key)
+        self.key_of = key_of
+        self._kept: dict[Hashable, tuple[list[asyncpg.Record], float]] = {}
+        self._changes = 0  # changes heard so far: a read kept only if none was heard during it
+        self.feed = ChangeFeed(engine, channel, self._changed)
+        # This process's own writes are forgotten as they commit, before their notification.
+        event.listen(engine.sync_engine, "commit", lambda _conn: self._changed("*"))
+
+    async def get(self, key: Hashable) -> list[asyncpg.Record]:
+        self.feed.start()
+        kept = self._kept.get(key) if self.feed.listening else None
+        if kept is not None and kept[1] > time.monotonic():
+            _HITS.inc()
+            return kept[0]
+        _MISSES.inc()
+        changes = self._changes
+        rows = await super().get(key)
+        if rows and self.feed.listening and changes == self._changes:
+            if len(self._kept) >= self.MAX_KEYS:
+                self._kept.clear()
+            self._kept[key] = (rows, time.monotonic() + self.MAX_AGE)
+        return rows
+
+    def _changed(self, payload: str) -> None:
+        self._changes += 1
+        if payload == "*":
+            self._kept.clear()
+            return
+        try:
+            self._kept.pop(self.key_of(payload), None)
+        except ValueError:
+            self._kept.clear()
 
 
 async def driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
