@@ -24,6 +24,7 @@ from sqlalchemy import NullPool, event
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -363,9 +364,8 @@ class CachedLookup(Lookup):
     read on every request and rarely written (identity's sessions and users). The tables'
     triggers notify `channel` with a key, or "*" for anything wider; a write of this process
     forgets everything as it commits, another process's once its notification arrives (well
-    under a millisecond here). Nothing is kept
-    while the feed is not listening. A read that was under way when a change was heard is
-    not kept: it may have seen the rows before it."""
+    under a millisecond here). Nothing is kept while the feed is not listening. A read that
+    was under way when a change was heard is not kept: it may have seen the rows before it."""
 
     MAX_KEYS = 10_000
     MAX_AGE = 60.0  # seconds: a bound on the damage of anything a trigger does not cover
@@ -383,8 +383,11 @@ class CachedLookup(Lookup):
         self._kept: dict[Hashable, tuple[list[asyncpg.Record], float]] = {}
         self._changes = 0  # changes heard so far: a read kept only if none was heard during it
         self.feed = ChangeFeed(engine, channel, self._changed)
-        # This process's own writes are forgotten as they commit, before their notification.
+        # This process's own writes are forgotten as they commit, not when their notification
+        # comes: as the commit is sent (any write through the engine), and once it is done (ORM
+        # sessions), so a read that started meanwhile is not kept either.
         event.listen(engine.sync_engine, "commit", lambda _conn: self._changed("*"))
+        event.listen(Session, "after_commit", self._committed)
 
     async def get(self, key: Hashable) -> list[asyncpg.Record]:
         self.feed.start()
@@ -400,6 +403,10 @@ class CachedLookup(Lookup):
                 self._kept.clear()
             self._kept[key] = (rows, time.monotonic() + self.MAX_AGE)
         return rows
+
+    def _committed(self, session: Session) -> None:
+        if session.bind is self.engine.sync_engine:
+            self._changed("*")
 
     def _changed(self, payload: str) -> None:
         self._changes += 1

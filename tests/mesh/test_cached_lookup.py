@@ -109,14 +109,25 @@ def test_kept_rows_are_read_once_and_forgotten_when_another_process_changes_them
     asyncio.run(scenario())
 
 
-def test_a_write_of_this_process_is_forgotten_as_it_commits(database_server, table):
+async def _core_write(kept: "Kept", sql: str) -> None:
+    async with kept.engine.begin() as conn:
+        # Triggers off: no notification will come; the commit alone must do it.
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(text(sql))
+
+
+async def _orm_write(kept: "Kept", sql: str) -> None:
+    async with db.session_factory(kept.engine).begin() as session:
+        await session.execute(text("SET LOCAL session_replication_role = replica"))
+        await session.execute(text(sql))
+
+
+@pytest.mark.parametrize("write", [_core_write, _orm_write], ids=["core", "orm"])
+def test_a_write_of_this_process_is_forgotten_as_it_commits(database_server, table, write):
     async def scenario() -> None:
         async with Kept(database_server, table) as kept:
             assert await kept.value(1) == "first"
-            async with kept.engine.begin() as conn:
-                # Triggers off: no notification will come; the commit alone must do it.
-                await conn.execute(text("SET LOCAL session_replication_role = replica"))
-                await conn.execute(text(f"UPDATE {table} SET v = 'mine' WHERE id = 1"))
+            await write(kept, f"UPDATE {table} SET v = 'mine' WHERE id = 1")
             assert await kept.value(1) == "mine"
 
     asyncio.run(scenario())
