@@ -36,10 +36,12 @@ OPENAPI = ROOT / "gen" / "openapi.json"
 RETRY_SAFE_HEADER = "x-baraba-retry-safe"  # set by strict_json.lua, never trusted from outside
 
 # Reads and creates carrying a request_id: sent again (to another replica if there is one)
-# when the service was unreachable, reset the stream or answered UNAVAILABLE. How many
-# retries may be in flight at once is capped per cluster (the retry budget).
+# when the service was unreachable, reset the stream or answered UNAVAILABLE, or CANCELLED
+# (what a replica stopping answers a request that reached it as it stopped: seen once in the
+# rolling-restart drill). How many retries may be in flight at once is capped per cluster
+# (the retry budget).
 RETRY_POLICY = {
-    "retry_on": "reset,connect-failure,refused-stream,unavailable",
+    "retry_on": "reset,connect-failure,refused-stream,unavailable,cancelled",
     "num_retries": 3,
     "retry_back_off": {"base_interval": "0.05s", "max_interval": "0.5s"},
     "retry_host_predicate": [
