@@ -182,9 +182,24 @@ def reflection_deployment() -> dict:
     return _deployment("reflection", "reflection", container, [], {})
 
 
+def _whole_cpus(limit: str) -> str:
+    """A CPU limit ("1", "2", "1500m") in whole cores, at least one."""
+    cores = int(limit[:-1]) / 1000 if limit.endswith("m") else float(limit)
+    return str(max(1, int(cores)))
+
+
 def edge_deployment() -> dict:
     container = {
-        "command": ["envoy", "-c", "/run/envoy/envoy.json", "--log-level", "warn"],
+        # As many workers as the pod has cores (its CPU limit): Envoy's default would be the node's.
+        "command": [
+            "envoy",
+            "-c",
+            "/run/envoy/envoy.json",
+            "--log-level",
+            "warn",
+            "--concurrency",
+            _whole_cpus(RESOURCES["edge"]["limits"]["cpu"]),
+        ],
         "ports": [{"name": "http", "containerPort": EDGE_PORT}, {"name": "metrics", "containerPort": EDGE_METRICS_PORT}],
         "resources": RESOURCES["edge"],
         "volumeMounts": [{"name": "rendered", "mountPath": "/run/envoy", "readOnly": True}],

@@ -164,9 +164,17 @@ class Mesh:
         config = edge.render(self.workdir / "envoy.yaml", addrs, self.ports["edge_admin"])
         # A dynamic base id: two edges on one machine (make up beside make test) would
         # otherwise clash on Envoy's shared-memory socket.
-        self._add(
-            Child("edge", [edge.envoy_binary(), "-c", str(config), "--log-level", "warn", "--use-dynamic-base-id"], self.service_env())
-        )
+        command = [
+            edge.envoy_binary(),
+            "-c",
+            str(config),
+            "--log-level",
+            "warn",
+            "--use-dynamic-base-id",
+            "--concurrency",
+            str(edge.workers()),
+        ]
+        self._add(Child("edge", command, self.service_env()))
         self.wait_healthy(timeout)
         self._supervisor = threading.Thread(target=self._supervise, name="mesh-supervisor", daemon=True)
         self._supervisor.start()
