@@ -61,7 +61,8 @@ def workers() -> int:
     the services and PostgreSQL, the workers take turns on the cores with them, and a worker
     waiting for its turn holds up every connection it serves. On 2 cores, one worker instead
     of two took the p99 of a journal page at 32 clients from 100-112 ms to 70-100 ms, and of
-    /api/auth/me from 45-62 ms to 19-24 ms, at the same rates (`python -m bench.common_paths`)."""
+    /api/auth/me from 45-62 ms to 19-24 ms, at about the same rates; JWKS, where Envoy's share
+    of a request is largest, 7-9 % lower (`python -m bench.common_paths`)."""
     configured = os.environ.get("BARABA_EDGE_WORKERS", "")
     if configured:
         if not configured.isdigit() or int(configured) < 1:
