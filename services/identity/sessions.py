@@ -144,8 +144,8 @@ class Sessions:
 
     @staticmethod
     def signed_in_user() -> Mapping:
-        """The caller's profile (records.SIGNED_IN), as read when their token was checked for
-        this request: no second read, and no older than the check itself."""
+        """The caller's profile (records.SIGNED_IN), the row their token was checked against
+        for this request: no second read, and current up to the last change heard."""
         row = _signed_in.get()
         if row is None:  # only reachable from a public RPC: a programming error
             raise Unauthenticated("this operation needs a signed-in user")
@@ -163,7 +163,8 @@ class Sessions:
 
 class IdentityVerifier(TokenVerifier):
     """Identity checks tokens against its own records too: a signed-out session, a disabled
-    account or a changed group takes effect on identity's RPCs at once."""
+    account or a changed group takes effect on identity's RPCs at once on the replica that made
+    the change, and on the others when PostgreSQL's notification arrives (Sessions._signed_in)."""
 
     follows_revocation_feed = False
 

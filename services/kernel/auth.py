@@ -74,7 +74,7 @@ class TokenVerifier:
     CACHE_SIZE = 4096
 
     # The server keeps `revocations` current from identity's feed; identity, which checks its
-    # own database on every call, says False.
+    # own records on every call (IdentityVerifier), says False.
     follows_revocation_feed = True
 
     def __init__(self, keys: KeySource):

@@ -303,7 +303,7 @@ def _entries(rows: Sequence[Sequence], start: int = 0, *, with_lines: bool = Tru
     end = split + len(_LINE_NAMES)
     for row in rows:
         entry_id = row[start]
-        if entry_id is None:
+        if entry_id is None:  # an empty page's one row, or a create that inserted nothing
             continue
         entry = found.get(entry_id)
         if entry is None:
