@@ -364,8 +364,9 @@ class CachedLookup(Lookup):
     read on every request and rarely written (identity's sessions and users). The tables'
     triggers notify `channel` with a key, or "*" for anything wider; a write of this process
     forgets everything as it commits, another process's once its notification arrives (tens of
-    microseconds after that commit returned, a few milliseconds with the cores busy: README). Nothing is kept while the feed is not listening. A read that
-    was under way when a change was heard is not kept: it may have seen the rows before it."""
+    microseconds after that commit returned, a few milliseconds with the cores busy: README).
+    Nothing is kept while the feed is not listening. A read that was under way when a change
+    was heard is not kept: it may have seen the rows before it."""
 
     MAX_KEYS = 10_000
     MAX_AGE = 60.0  # seconds: a bound on the damage of anything a trigger does not cover
