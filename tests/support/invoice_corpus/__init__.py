@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import random
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,6 +71,18 @@ def scan(inv: Invoice, dpi: int) -> bytes:
     return _cached(f"{inv.name}-{dpi}.scan", lambda: _scan(text_pdf(inv), dpi, random.Random(f"{inv.name}:{dpi}")))
 
 
+def _gaussian_noise(size: tuple[int, int], sigma: float, rng: random.Random):
+    """Grey noise around 128 with deviation `sigma`, drawn from `rng`: uniform random bytes
+    mapped through the normal distribution's quantiles. (Pillow's effect_noise draws from C's
+    rand(), whose state depends on whatever ran before in the process, so the same invoice
+    came out with different noise, and a different OCR score, from one run to the next.)"""
+    from PIL import Image
+
+    normal = statistics.NormalDist(128, sigma)
+    levels = [min(255, max(0, round(normal.inv_cdf((u + 0.5) / 256)))) for u in range(256)]
+    return Image.frombytes("L", size, rng.randbytes(size[0] * size[1])).point(levels)
+
+
 def _scan(pdf: bytes, dpi: int, rng: random.Random) -> bytes:
     from PIL import Image, ImageFilter
 
@@ -81,7 +94,7 @@ def _scan(pdf: bytes, dpi: int, rng: random.Random) -> bytes:
             image = image.rotate(rng.uniform(-2, 2), resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
             if rng.random() < 0.5:
                 image = image.filter(ImageFilter.GaussianBlur(0.6 if dpi >= 300 else 0.4))
-            noise = Image.effect_noise(image.size, rng.uniform(12, 24))
+            noise = _gaussian_noise(image.size, rng.uniform(12, 24), rng)
             image = Image.blend(image, noise, 0.12).point(lambda v: min(255, v + 14))
             pages.append(image)
     finally:
