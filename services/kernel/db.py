@@ -38,6 +38,18 @@ SERVICES_DIR = Path(__file__).resolve().parents[1]
 MIGRATION_LOCK_ID = 0x62617261  # "bara"
 
 
+def _server_settings(generic_plans: bool) -> dict[str, str]:
+    # Dates a statement turns into text come out as YYYY-MM-DD whatever the server's default.
+    settings = {"DateStyle": "ISO"}
+    if generic_plans:
+        # A prepared statement is planned once per connection, not at every execution. Left to
+        # itself PostgreSQL plans `id = ANY($1)` anew each time, since a plan for the values at
+        # hand always looks cheaper than one for any array; for a service whose statements
+        # are shaped for their indexes (by company, by id) that planning is pure cost.
+        settings["plan_cache_mode"] = "force_generic_plan"
+    return settings
+
+
 # Engines created in this process: the server watches their databases (DatabaseWatch).
 ENGINES: list[AsyncEngine] = []
 POOL_TIMEOUT = 5.0  # seconds a request waits for a free connection before UNAVAILABLE
@@ -45,7 +57,7 @@ CONNECT_TIMEOUT = 3.0
 _ASYNCPG = PGDialect_asyncpg()
 
 
-def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 20, *, generic_plans: bool = False) -> AsyncEngine:
     # No ping before every checkout: it costs a round trip per request. A connection the
     # server closed while it sat in the pool is replaced at checkout (`_closed_by_the_server`,
     # no round trip); one the server drops while it is in use fails its statement, and the
@@ -59,8 +71,7 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         max_overflow=0,
         pool_recycle=1800,
         pool_timeout=POOL_TIMEOUT,
-        # Dates a statement turns into text come out as YYYY-MM-DD whatever the server's default.
-        connect_args={"timeout": CONNECT_TIMEOUT, "server_settings": {"DateStyle": "ISO"}},
+        connect_args={"timeout": CONNECT_TIMEOUT, "server_settings": _server_settings(generic_plans)},
         hide_parameters=True,  # an error logged with its statement must not show the values (VAT numbers, ...)
     )
     event.listen(engine.sync_engine, "checkout", _closed_by_the_server)

@@ -33,7 +33,9 @@ async def build(settings: Settings) -> MeshServer:
     except ValueError:
         raise ConfigError("BARABA_LEDGER_DB_POOL must be a number") from None
     await db.migrate("ledger", settings.database_url)
-    engine = db.create_engine(settings.database_url, pool_size=pool)
+    # Every statement is shaped for its index (by company, by id); measured on the entry read,
+    # PostgreSQL's CPU per read fell by a third without its planning (README, Ledger).
+    engine = db.create_engine(settings.database_url, pool_size=pool, generic_plans=True)
     async with engine.begin() as conn:
         await idempotency.purge(conn, IDEMPOTENCY_KEYS)
 
