@@ -422,22 +422,32 @@ def _check_amounts(fields) -> None:
     add up, and fills in one that is missing from the others."""
     get = {n: Decimal(fields[n].value) for n in ("tax_base", "vat_amount", "total", "vat_rate") if n in fields}
     base, vat, total, rate = (get.get(n) for n in ("tax_base", "vat_amount", "total", "vat_rate"))
+    sources: tuple[str, ...] = ()  # the two amounts a missing third was worked out from
     if base is None and vat is not None and total is not None:
-        fields["tax_base"] = Found(str(total - vat), 0.5, "derived")
+        fields["tax_base"], sources = Found(str(total - vat), 0.5, "derived"), ("vat_amount", "total")
     elif vat is None and base is not None and total is not None:
-        fields["vat_amount"] = Found(str(total - base), 0.5, "derived")
+        fields["vat_amount"], sources = Found(str(total - base), 0.5, "derived"), ("tax_base", "total")
     elif total is None and base is not None and vat is not None:
-        fields["total"] = Found(str(base + vat), 0.5, "derived")
+        fields["total"], sources = Found(str(base + vat), 0.5, "derived"), ("tax_base", "vat_amount")
     elif base is not None and vat is not None and total is not None and base + vat != total:
         for n in ("tax_base", "vat_amount", "total"):
             fields[n].confidence = round(fields[n].confidence * 0.5, 3)
     base, vat = (Decimal(fields[n].value) if n in fields else None for n in ("tax_base", "vat_amount"))
+    rate_fits = True
     if rate is None and base and vat is not None:
         guess = min(VAT_RATES, key=lambda r: abs(base * r / 100 - vat))
-        if abs((base * guess / 100).quantize(CENT) - vat) <= CENT:
+        rate_fits = abs((base * guess / 100).quantize(CENT) - vat) <= CENT
+        if rate_fits:
             fields["vat_rate"] = Found(str(guess), 0.7, "derived")
     elif rate is not None and base is not None and vat is not None and abs((base * rate / 100).quantize(CENT) - vat) > CENT:
+        rate_fits = False
         fields["vat_rate"].confidence = round(fields["vat_rate"].confidence * 0.5, 3)
+    # A third amount worked out from the other two leaves only the rate to check them: a VAT
+    # that is no rate of the base (a total that lost its leading digit group leaves a negative
+    # base) means one of the two was misread.
+    if sources and not rate_fits:
+        for n in sources:
+            fields[n].confidence = round(fields[n].confidence * 0.5, 3)
 
 
 def _currency(lines, src, fields) -> None:

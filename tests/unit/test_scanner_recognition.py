@@ -113,6 +113,27 @@ def test_a_misread_amount_is_flagged_for_review():
     assert result.fields["total"].confidence < extraction.REVIEW_BELOW
 
 
+def test_amounts_a_missing_one_was_worked_out_from_are_checked_by_the_rate():
+    from services.scanner import extraction
+
+    def without_base(total: str | None = None):
+        result = recognise(render_pdf(INVOICES[0]))
+        del result.fields["tax_base"]
+        if total is not None:
+            result.fields["total"].value = total
+        extraction._check_amounts(result.fields)
+        return result.fields
+
+    read_right = without_base()
+    assert read_right["tax_base"].source == "derived"
+    assert min(read_right["total"].confidence, read_right["vat_amount"].confidence) >= 0.9
+    # The total lost its leading digit (270.72 read as 70.72): the base worked out from it is no
+    # base of the VAT at any rate.
+    misread = without_base(read_right["total"].value[1:])
+    assert misread["total"].confidence < extraction.REVIEW_BELOW
+    assert misread["vat_amount"].confidence < extraction.REVIEW_BELOW
+
+
 def test_check_digits():
     assert all(is_valid_eik(inv.supplier.eik) for inv in INVOICES)
     assert not is_valid_eik("123456788")
