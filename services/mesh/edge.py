@@ -25,7 +25,7 @@ from google.api import annotations_pb2
 
 from services.kernel.registry import PROCESSES, SERVICES, grpc_services
 from services.kernel.retry_safety import READ, REQUEST_ID_FIELD, WITH_REQUEST_ID, retry_safety
-from services.kernel.settings import env, service_addr
+from services.kernel.settings import ConfigError, env, service_addr
 from services.mesh import frontend, openapi
 from services.mesh.routes import Route, is_map, is_well_known, rest_routes
 
@@ -63,12 +63,12 @@ def workers() -> int:
     of two took the p99 of a journal page at 32 clients from 100-112 ms to 70-100 ms, and of
     /api/auth/me from 45-62 ms to 19-24 ms, at about the same rates; JWKS, where Envoy's share
     of a request is largest, 7-9 % lower (`python -m bench.common_paths`)."""
-    configured = os.environ.get("BARABA_EDGE_WORKERS", "")
-    if configured:
-        if not configured.isdigit() or int(configured) < 1:
-            raise SystemExit(f"BARABA_EDGE_WORKERS must be a whole number of at least 1, not {configured!r}")
-        return int(configured)
-    return max(1, (os.cpu_count() or 2) // 2)
+    configured = env("BARABA_EDGE_WORKERS")
+    if configured is None:
+        return max(1, len(os.sched_getaffinity(0)) // 2)  # the cores this process may use
+    if not configured.isdigit() or int(configured) < 1:
+        raise ConfigError(f"BARABA_EDGE_WORKERS must be a whole number of at least 1, not {configured!r}")
+    return int(configured)
 
 
 def envoy_binary() -> str:

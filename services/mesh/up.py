@@ -23,7 +23,7 @@ from pathlib import Path
 
 from services.kernel.registry import DEFAULT_PORTS, LAUNCHER_METRICS_PORT, SERVICES
 from services.kernel.settings import ConfigError, env
-from services.mesh import postgres
+from services.mesh import edge, postgres
 from services.mesh.launcher import Mesh, MeshFailed, replica_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +74,7 @@ def main() -> None:
     STATE.mkdir(exist_ok=True)
     try:
         replicas = replica_counts()
+        edge.workers()  # a wrong BARABA_EDGE_WORKERS stops here, before anything is started
     except ConfigError as exc:
         sys.exit(str(exc))
     server_url, embedded = postgres.server_for_up(STATE / "pgdata")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from services.kernel.settings import ConfigError
 from services.mesh import edge
 from services.mesh.launcher import free_port, scratch_mesh
 from tests.support.api import ADMIN, ADMIN_PASSWORD, MESH_ENV, bearer, login
@@ -54,12 +55,12 @@ def test_the_edge_runs_the_workers_it_is_given(small_mesh, monkeypatch):
     assert running == edge.workers()
 
     monkeypatch.delenv("BARABA_EDGE_WORKERS", raising=False)
-    assert edge.workers() == max(1, (os.cpu_count() or 2) // 2)
+    assert edge.workers() == max(1, len(os.sched_getaffinity(0)) // 2)
     monkeypatch.setenv("BARABA_EDGE_WORKERS", "3")
     assert edge.workers() == 3
     for wrong in ("0", "-1", "two"):
         monkeypatch.setenv("BARABA_EDGE_WORKERS", wrong)
-        with pytest.raises(SystemExit, match="BARABA_EDGE_WORKERS"):
+        with pytest.raises(ConfigError, match="BARABA_EDGE_WORKERS"):
             edge.workers()
 
 
