@@ -3,8 +3,9 @@
 - RPCs: counts by method and status code and latencies, recorded by the interceptor;
 - the database pool: size, connections in use and requests waiting for one, read from the
   pool when Prometheus scrapes (nothing on the request path);
-- the domain's own counters, defined next to the code that counts them (`counter` below):
-  baraba_ledger_journal_entries_total, baraba_vies_answers_total, baraba_vies_remote_calls_total,
+- the domain's own counters and histograms, defined next to the code that counts them
+  (`counter`, `histogram` below): baraba_ledger_journal_entries_total,
+  baraba_ledger_create_batch_size, baraba_vies_answers_total, baraba_vies_remote_calls_total,
   baraba_scanner_pages_total, baraba_vat_returns_written_total.
 
 Every series carries the `service` label, added at scrape time rather than on each update,
@@ -52,6 +53,12 @@ def counter(name: str, documentation: str, label: str | None = None, values: tup
     for value in values:
         made.labels(value)
     return made
+
+
+def histogram(name: str, documentation: str, buckets: tuple[float, ...]) -> Histogram:
+    """A domain histogram (a distribution the domain observes, such as how many creates one
+    statement carried)."""
+    return Histogram(name, documentation, buckets=buckets)
 
 
 class _PoolCollector(Collector):

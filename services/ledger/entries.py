@@ -9,9 +9,10 @@ gaps or duplicates under concurrent creates. A posted entry cannot change until 
 """
 
 import asyncio
-import contextlib
+import contextvars
+import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,7 @@ from functools import cache
 
 import asyncpg
 from sqlalchemy import CTE, Integer, Select, Subquery, Uuid, any_, bindparam, delete, func, insert, literal_column, select, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -366,6 +368,29 @@ def _list_query(filters: tuple[str, ...], with_lines: bool) -> db.Statement:
     return db.Statement(headers.order_by(page_cte.c.number.desc()))
 
 
+# Creates of one company that arrive while one of its statements runs go to the database
+# together in the next (_CREATE_ENTRIES), one at a time per company and process: PostgreSQL
+# then starts one plan, takes the number row once and flushes one commit for all of them,
+# and nobody queues on that row inside PostgreSQL (re-checking it after each wait). Measured
+# with 32 clients: PostgreSQL's CPU per create 1.3 → 0.4 ms, the ledger's 1.9 → 1.1 (README).
+# A create that arrives alone goes at once, by itself.
+CREATES_TOGETHER = 50
+_BATCH_SIZES = metrics.histogram(
+    "baraba_ledger_create_batch_size", "Journal entry creates sent to the database in one statement", (1, 2, 5, 10, 20, 50)
+)
+
+
+@dataclass
+class PendingCreate:
+    """A create waiting for its company's next statement; `answer` gets the entry or the error."""
+
+    draft: Draft
+    user_id: uuid.UUID
+    key: idempotency.Key | None
+    answer: asyncio.Future
+    entry_id: uuid.UUID = dataclasses.field(default_factory=uuid.uuid4)
+
+
 # One statement, one round trip: look up the accounts and counterparts the entry names, and
 # only if all are usable claim the request_id (if any; the kernel's idempotency key), take the
 # next number and insert the entry and its lines. The number row's lock is taken and released
@@ -436,6 +461,73 @@ CREATE_ENTRY_SQL = _CREATE_ENTRY.format(
 )
 _FOUND = ("found_account_ids", "found_codes", "found_names", "found_active", "found_has_children", "found_counterpart_ids")
 
+# Several creates of one company in one statement: what _CREATE_ENTRY does for one, for each
+# (their numbers in the order given), but all or nothing: any unusable account or counterpart,
+# a missing number row or a request_id claimed before makes it insert nothing and answer no
+# row, and then each create goes again alone, to get its own answer. A request_id claimed by a
+# concurrent transaction meanwhile fails the claim's insert (no ON CONFLICT here) and with it
+# the whole statement, with the same outcome. Locks are taken in the order of _CREATE_ENTRY's,
+# so the two never wait on each other in a circle: the request_ids first (sorted, as between
+# two such statements), the number row after.
+_CREATE_ENTRIES = """
+WITH acc AS (
+    SELECT a.id, a.code, a.name, a.is_active, EXISTS (SELECT FROM accounts c WHERE c.parent_id = a.id) AS has_children
+    FROM accounts a WHERE a.company_id = $1 AND a.id = ANY($2::uuid[])
+), cps AS (
+    SELECT id FROM counterparts WHERE company_id = $1 AND id = ANY($3::uuid[])
+), keys AS (
+    SELECT k.* FROM unnest({scopes}::text[], {methods}::text[], {request_ids}::text[], $4::uuid[])
+        AS k(scope, method, request_id, resource_id)
+    WHERE k.request_id IS NOT NULL
+), usable AS (
+    SELECT (SELECT count(*) FROM acc WHERE is_active AND NOT has_children) = cardinality($2::uuid[])
+       AND (SELECT count(*) FROM cps) = cardinality($3::uuid[])
+       AND NOT EXISTS (SELECT FROM idempotency_keys i JOIN keys USING (scope, method, request_id)) AS ok
+), claimed AS (
+    INSERT INTO idempotency_keys (scope, method, request_id, resource_id)
+    SELECT * FROM keys WHERE (SELECT ok FROM usable) ORDER BY scope, request_id
+    RETURNING request_id
+), next AS (
+    UPDATE entry_counters SET last_number = last_number + cardinality($4::uuid[]), entries = entries + cardinality($4::uuid[])
+    WHERE company_id = $1 AND (SELECT ok FROM usable) AND (SELECT count(*) FROM claimed) = (SELECT count(*) FROM keys)
+    RETURNING last_number
+), entry AS (
+    INSERT INTO journal_entries (id, company_id, number, created_by, is_posted, {header})
+    SELECT e.id, $1, next.last_number - cardinality($4::uuid[]) + e.k, e.created_by, false, {header_columns}
+    FROM next, unnest($4::uuid[], $5::uuid[], {header_params}) WITH ORDINALITY AS e(id, created_by, {header}, k)
+    RETURNING *
+), lines AS (
+    INSERT INTO entry_lines (entry_id, company_id, {line})
+    SELECT l.entry_id, $1, {line_columns} FROM unnest({line_entries}::uuid[], {line_params}) AS l(entry_id, {line})
+    WHERE EXISTS (SELECT FROM next)
+    RETURNING *
+)
+SELECT {entry_fields}, {line_fields}
+FROM entry LEFT JOIN (
+    SELECT lines.*, acc.code AS account_code, acc.name AS account_name FROM lines JOIN acc ON acc.id = lines.account_id
+) l ON l.entry_id = entry.id
+ORDER BY entry.number, l.line_number
+"""
+# Arrays of the columns' types without their lengths: a value too long for its column is then
+# refused by the insert, not cut short by the cast.
+_HEADER_TYPES = [ENTRIES.c[name].type.compile(dialect=postgresql.dialect()).partition("(")[0] + "[]" for name in _HEADER]
+_LINES_AT = 6 + len(_HEADER)  # $_LINES_AT: each line's entry id, then the line columns' arrays
+_KEYS_AT = _LINES_AT + 1 + len(_LINE)  # the request_ids' scopes, methods and ids
+CREATE_ENTRIES_SQL = _CREATE_ENTRIES.format(
+    scopes=f"${_KEYS_AT}",
+    methods=f"${_KEYS_AT + 1}",
+    request_ids=f"${_KEYS_AT + 2}",
+    header=", ".join(_HEADER),
+    header_columns=", ".join(f"e.{name}" for name in _HEADER),
+    header_params=", ".join(f"${6 + i}::{kind}" for i, kind in enumerate(_HEADER_TYPES)),
+    line_entries=f"${_LINES_AT}",
+    line=", ".join(_LINE),
+    line_columns=", ".join(f"l.{name}" for name in _LINE),
+    line_params=", ".join(f"${_LINES_AT + 1 + i}::{kind}[]" for i, kind in enumerate(_LINE.values())),
+    entry_fields=_rendered(_HEADER_FIELDS, "entry"),
+    line_fields=_rendered(_LINE_FIELDS, "l"),
+)
+
 
 async def _create(
     conn: AsyncConnection, cid: uuid.UUID, user_id: uuid.UUID, draft: Draft, key: idempotency.Key | None, path: str = "journal_entry"
@@ -470,42 +562,47 @@ async def _create(
     return created[0]
 
 
-# Creates of one company take turns on its number row. Waiting for that row lock inside
-# PostgreSQL costs far more than waiting here: with 20 creates of one company queued on it,
-# PostgreSQL spent about twice the CPU per entry and managed fewer entries per second than
-# with 3. So at most this many creates of one company go to the database at once (per
-# process); the others wait for their turn without holding a database connection.
-CREATES_IN_FLIGHT = 3
+async def _create_together(driver: asyncpg.Connection, cid: uuid.UUID, creates: Sequence[PendingCreate]) -> dict[uuid.UUID, Entry] | None:
+    """The new entries by id, numbered in the order of `creates`; None when they must go one by one."""
+    lines = [(create.entry_id, {"id": uuid.uuid4(), **line}) for create in creates for line in create.draft.lines]
+    keys = [create.key for create in creates]
+    try:
+        rows = await driver.fetch(
+            CREATE_ENTRIES_SQL,
+            cid,
+            list({line["account_id"] for _, line in lines}),
+            list(set().union(*(_counterpart_ids(create.draft) for create in creates))),
+            [create.entry_id for create in creates],
+            [create.user_id for create in creates],
+            *([create.draft.header[name] for create in creates] for name in _HEADER),
+            [entry_id for entry_id, _ in lines],
+            *([line[name] for _, line in lines] for name in _LINE),
+            [key and key.scope for key in keys],
+            [key and key.method for key in keys],
+            [key and key.request_id for key in keys],
+        )
+    except (asyncpg.IntegrityConstraintViolationError, asyncpg.DataError, asyncpg.TransactionRollbackError):
+        return None  # a request_id claimed meanwhile, one create's values refused, a deadlock: one by one
+    if not rows:
+        return None  # nothing stored: some create cannot be (see _CREATE_ENTRIES)
+    created = {uuid.UUID(entry.header["id"]): entry for entry in _entries(rows)}
+    assert len(created) == len(creates), "the statement stores all of them or none"
+    return created
 
 
-class CompanyGates:
-    """At most `limit` turns per company at once, first come first served: asyncio.Semaphore
-    hands a freed turn to the longest waiter, never to a newcomer (Python 3.11.1+), and gives
-    it back when a waiter is cancelled. A company's semaphore lives only while it is in use."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self._gates: dict[uuid.UUID, tuple[asyncio.Semaphore, list[int]]] = {}
-
-    @contextlib.asynccontextmanager
-    async def turn(self, company_id: uuid.UUID) -> AsyncIterator[None]:
-        if company_id not in self._gates:
-            self._gates[company_id] = (asyncio.Semaphore(self.limit), [0])
-        semaphore, users = self._gates[company_id]
-        users[0] += 1
-        try:
-            async with semaphore:
-                yield
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                del self._gates[company_id]
+def _answer(answer: asyncio.Future, *, result: Entry | None = None, error: BaseException | None = None) -> None:
+    if not answer.done():  # its request may have been cancelled meanwhile
+        if error is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(result)
 
 
 class JournalEntries:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
-        self._creates = CompanyGates(CREATES_IN_FLIGHT)
+        self._pending: dict[uuid.UUID, list[PendingCreate]] = {}  # by company: creates not yet sent
+        self._sending: dict[uuid.UUID, asyncio.Task] = {}  # by company: the task sending them
         self._reads = db.Lookup(engine, _BY_IDS, key=_company_and_id, arguments=_ids_of)
 
     async def _header(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False) -> Mapping:
@@ -569,17 +666,66 @@ class JournalEntries:
         draft = parse_entry(raw)
         caller = current_caller()
         key = idempotency.key(f"{caller.user_id}/{cid}", "CreateJournalEntry", request_id)
+        loop = asyncio.get_running_loop()
+        pending = PendingCreate(draft, uuid.UUID(caller.user_id), key, loop.create_future())
+        self._pending.setdefault(cid, []).append(pending)
+        if cid not in self._sending:
+            self._sending[cid] = loop.create_task(self._send_creates(cid), context=contextvars.Context())  # no request's logs
+        return await pending.answer
+
+    async def _send_creates(self, cid: uuid.UUID) -> None:
+        """Sends the company's pending creates, those that arrived meanwhile together next, until none is left."""
+        try:
+            while True:
+                waiting = [create for create in self._pending.pop(cid, []) if not create.answer.done()]  # done: cancelled
+                if not waiting:
+                    return
+                self._pending[cid] = waiting[CREATES_TOGETHER:]
+                await self._send(cid, waiting[:CREATES_TOGETHER])
+        finally:
+            del self._sending[cid]
+
+    async def _send(self, cid: uuid.UUID, creates: Sequence[PendingCreate]) -> None:
+        _BATCH_SIZES.observe(len(creates))
+        try:
+            if len(creates) > 1:
+                async with self.engine.connect() as conn:
+                    created = await _create_together(await driver_connection(conn), cid, creates)
+                if created is not None:
+                    CREATED.inc(len(created))
+                    for create in creates:
+                        _answer(create.answer, result=created[create.entry_id])
+                    return
+            for create in creates:
+                if create.answer.done():
+                    continue
+                try:
+                    entry = await self._create_one(cid, create)
+                except Exception as exc:
+                    if db.outage(exc) is not None:
+                        raise
+                    _answer(create.answer, error=exc)  # this create's own refusal (or failure)
+                else:
+                    _answer(create.answer, result=entry)
+        except Exception as exc:  # the database is gone: every create still waiting hears it
+            for create in creates:
+                _answer(create.answer, error=exc)
+        except BaseException:  # this task was cancelled (the server stops): so are the creates
+            for create in creates:
+                create.answer.cancel()
+            raise
+
+    async def _create_one(self, cid: uuid.UUID, create: PendingCreate) -> Entry:
         # One statement that commits on its own, the request_id's claim included, so the
         # company's number row is locked only while PostgreSQL runs it. It goes to asyncpg
         # directly, outside any transaction (SQLAlchemy begins one only for its own statements:
         # a repeat's reads below), so no AUTOCOMMIT option is needed, nor its cost per create.
-        async with self._creates.turn(cid), self.engine.connect() as conn:
-            entry = await _create(conn, cid, uuid.UUID(caller.user_id), draft, key)
+        async with self.engine.connect() as conn:
+            entry = await _create(conn, cid, create.user_id, create.draft, create.key)
             if entry is None:
-                assert key is not None, "only a request_id can have been claimed before"
-                entry = await self._entry(conn, cid, await idempotency.claimed_by(conn, IDEMPOTENCY_KEYS, key))
-            else:
-                CREATED.inc()  # committed with its statement; a repeat of a request_id is not counted
+                assert create.key is not None, "only a request_id can have been claimed before"
+                return await self._entry(conn, cid, await idempotency.claimed_by(conn, IDEMPOTENCY_KEYS, create.key))
+        CREATED.inc()  # committed with its statement; a repeat of a request_id is not counted
         return entry
 
     async def update(self, company_id: str, entry_id: str, raw: Mapping) -> Entry:

@@ -346,6 +346,48 @@ def test_fifty_concurrent_creates_get_fifty_consecutive_numbers(http, admin):
     assert numbers == list(range(1, 51))
 
 
+def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_alone(http, admin):
+    """Creates of one company that arrive while one of its statements runs go to PostgreSQL in
+    one statement (entries of one statement share their creation time). Each is answered with
+    its own entry, shown exactly as a read shows it; among them a bad create is refused alone,
+    naming its field, and a repeated request_id gets the first entry; numbers stay consecutive."""
+    company = create_company(http, admin)
+    accounts = accounts_by_code(http, admin, company["id"])
+    url = f"/api/companies/{company['id']}/journal-entries"
+    request_ids = [str(uuid.uuid4()) for _ in range(40)]
+
+    def good(i: int):
+        return create_entry(http, admin, company["id"], purchase_invoice(accounts, number=f"G-{i}"), request_id=request_ids[i])
+
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        first = list(pool.map(good, range(30)))
+    assert [r.status_code for r in first] == [200] * 30, [r.text for r in first if r.status_code != 200]
+    assert sorted(int(r.json()["entry_number"]) for r in first) == list(range(1, 31))
+    assert [r.json()["document_number"] for r in first] == [f"G-{i}" for i in range(30)]  # each its own entry
+    times = [r.json()["created_at"] for r in first]
+    assert len(set(times)) < len(times), "no two creates went to the database together"
+    for reply in first:
+        assert http.get(f"{url}/{reply.json()['id']}", headers=admin).json() == reply.json()
+
+    unknown_account = purchase_invoice(accounts, number="BAD")
+    unknown_account["lines"][1]["account_id"] = str(uuid.uuid4())
+
+    def bad(_: int):
+        return create_entry(http, admin, company["id"], unknown_account, request_id=str(uuid.uuid4()))
+
+    # ten new, the first five again (their request_ids), five refused
+    jobs = [(good, i) for i in range(30, 40)] + [(good, i) for i in range(5)] + [(bad, i) for i in range(5)]
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        second = list(pool.map(lambda job: job[0](job[1]), jobs))
+    new, repeats, refused = second[:10], second[10:15], second[15:]
+    assert [r.status_code for r in new + repeats] == [200] * 15, [r.text for r in new + repeats if r.status_code != 200]
+    assert [r.json() for r in repeats] == [r.json() for r in first[:5]]
+    assert sorted(int(r.json()["entry_number"]) for r in new) == list(range(31, 41))
+    for reply in refused:
+        assert reply.status_code == 400 and "journal_entry.lines[1].account_id" in field_violations(reply)
+    assert http.get(url, headers=admin, params={"page_size": 1}).json()["total_size"] == 40
+
+
 def test_the_journals_total_follows_creates_refusals_and_deletes(http, admin):
     company = create_company(http, admin)
     accounts = accounts_by_code(http, admin, company["id"])
