@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench.http1 import Connection, get, post_json
 from bench.ledger_common import admin_headers, cpu_seconds, database_cpu_seconds, ledger_mesh, new_company
@@ -39,6 +40,13 @@ DATABASES = ("identity", "ledger")  # the services whose PostgreSQL backends are
 # The journal screen's query, as the browser sends it (frontend/src/pages/JournalList.tsx: its
 # filters empty, entries without their lines). Without a view the list answers FULL, lines and all.
 JOURNAL_SCREEN = "page_size=50&page_token=&date_from=&date_to=&document_type=&counterpart_id=&view=JOURNAL_ENTRY_VIEW_BASIC"
+
+
+def creates_sent(mesh) -> tuple[float, float]:
+    """(creates, statements) the ledger has sent so far: its baraba_ledger_create_batch_size."""
+    text = httpx.get(f"http://127.0.0.1:{mesh.ports['ledger_metrics']}/metrics").text
+    samples = {s.name: s.value for f in text_string_to_metric_families(text) for s in f.samples if "create_batch_size" in s.name}
+    return samples["baraba_ledger_create_batch_size_sum"], samples["baraba_ledger_create_batch_size_count"]
 
 
 async def load(port: int, make: Request, seconds: float, concurrency: int) -> tuple[list[float], list[tuple[int, bytes]], float]:
@@ -117,13 +125,15 @@ async def run(
     # c, c, b, a), so a change in the machine's other load during the run, and what the earlier
     # slices left behind (rows, dead tuples, a checkpoint), fall on all of them alike.
     rounds = 1 if profile else rounds
-    measured: dict[str, dict] = {key: {"latencies": [], "errors": [], "cpu": dict.fromkeys(CPU_COLUMNS, 0.0)} for key, _, _ in selected}
+    measured: dict[str, dict] = {
+        key: {"latencies": [], "errors": [], "cpu": dict.fromkeys(CPU_COLUMNS, 0.0), "sent": [0.0, 0.0]} for key, _, _ in selected
+    }
     print(f"{concurrency} clients, {seconds:.0f} s each in {rounds} slices, through the edge (REST); identity + ledger")
     for turn in range(rounds):
         for key, _name, make in selected if turn % 2 == 0 else selected[::-1]:
             if turn == 0:
                 await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
-            cpu_before = cpu_seconds(mesh)
+            cpu_before, sent_before = cpu_seconds(mesh), creates_sent(mesh)
             db_before = {name: database_cpu_seconds(mesh, name) for name in DATABASES}
             profiles = start_profiles(mesh, py_spy, profile, key, seconds, native) if profile else []
             latencies, errors, client_cpu = await load(port, make, seconds / rounds, concurrency)
@@ -138,6 +148,8 @@ async def run(
             for name in DATABASES:
                 found["cpu"][f"postgres ({name})"] += database_cpu_seconds(mesh, name) - db_before[name]
             found["cpu"]["load generator"] += client_cpu
+            sent_after = creates_sent(mesh)
+            found["sent"] = [total + sent_after[i] - sent_before[i] for i, total in enumerate(found["sent"])]
     for key, name, _make in selected:
         latencies, errors, cpu = measured[key]["latencies"], measured[key]["errors"], measured[key]["cpu"]
         ms = sorted(x * 1000 for x in latencies)
@@ -149,6 +161,9 @@ async def run(
         # The ceiling this cost sets, whatever else the machine does: all cores, nothing idle.
         total = sum(cpu.values()) * 1000 / max(len(ms), 1)
         print(f"      all processes {total:.2f} ms: at most {(os.cpu_count() or 1) * 1000 / total:.0f}/s on {os.cpu_count()} cores")
+        creates, statements = measured[key]["sent"]
+        if statements:
+            print(f"      creates per statement to PostgreSQL: {creates / statements:.1f} on average")
         for status, answer in errors[:3]:
             print(f"      error {status}: {answer[:200].decode(errors='replace')}")
     print("ratios (goal):")

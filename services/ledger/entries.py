@@ -391,6 +391,21 @@ class PendingCreate:
     entry_id: uuid.UUID = dataclasses.field(default_factory=uuid.uuid4)
 
 
+# The accounts ($2) and counterparts ($3) a create names, of those the company ($1) has: each
+# looked up by its id (LATERAL, kept apart by OFFSET 0), so the one plan the ledger keeps for
+# any ids reads the primary key, never all of a company's accounts or counterparts.
+_REFERENCES = """acc AS (
+    SELECT a.id, a.code, a.name, a.is_active, a.has_children
+    FROM unnest($2::uuid[]) AS asked(id), LATERAL (
+        SELECT x.*, EXISTS (SELECT FROM accounts c WHERE c.parent_id = x.id) AS has_children
+        FROM accounts x WHERE x.id = asked.id OFFSET 0
+    ) a
+    WHERE a.company_id = $1
+), cps AS (
+    SELECT c.id FROM unnest($3::uuid[]) AS asked(id), LATERAL (SELECT * FROM counterparts x WHERE x.id = asked.id OFFSET 0) c
+    WHERE c.company_id = $1
+)"""
+
 # One statement, one round trip: look up the accounts and counterparts the entry names, and
 # only if all are usable claim the request_id (if any; the kernel's idempotency key), take the
 # next number and insert the entry and its lines. The number row's lock is taken and released
@@ -398,12 +413,7 @@ class PendingCreate:
 # so a refused entry is explained by the same checks as an update (_check_references); its
 # entry columns are then NULL, and `taken` says whether the request_id was already claimed.
 _CREATE_ENTRY = """
-WITH acc AS (
-    SELECT a.id, a.code, a.name, a.is_active, EXISTS (SELECT FROM accounts c WHERE c.parent_id = a.id) AS has_children
-    FROM accounts a WHERE a.company_id = $1 AND a.id = ANY($2::uuid[])
-), cps AS (
-    SELECT id FROM counterparts WHERE company_id = $1 AND id = ANY($3::uuid[])
-), usable AS (
+WITH {references}, usable AS (
     SELECT (SELECT count(*) FROM acc WHERE is_active AND NOT has_children) = cardinality($2::uuid[])
        AND (SELECT count(*) FROM cps) = cardinality($3::uuid[])
        AND EXISTS (SELECT FROM entry_counters WHERE company_id = $1) AS ok
@@ -449,6 +459,7 @@ _LINE = {
 }
 _KEY = 6 + len(_HEADER) + len(_LINE)  # the idempotency key's scope, method and request_id: $_KEY..$_KEY+2
 CREATE_ENTRY_SQL = _CREATE_ENTRY.format(
+    references=_REFERENCES,
     claim=idempotency.claim_cte(f"${_KEY}", f"${_KEY + 1}", f"${_KEY + 2}", "$4", when="(SELECT ok FROM usable)"),
     request_id=f"${_KEY + 2}",
     header=", ".join(_HEADER),
@@ -470,19 +481,19 @@ _FOUND = ("found_account_ids", "found_codes", "found_names", "found_active", "fo
 # so the two never wait on each other in a circle: the request_ids first (sorted, as between
 # two such statements), the number row after.
 _CREATE_ENTRIES = """
-WITH acc AS (
-    SELECT a.id, a.code, a.name, a.is_active, EXISTS (SELECT FROM accounts c WHERE c.parent_id = a.id) AS has_children
-    FROM accounts a WHERE a.company_id = $1 AND a.id = ANY($2::uuid[])
-), cps AS (
-    SELECT id FROM counterparts WHERE company_id = $1 AND id = ANY($3::uuid[])
-), keys AS (
+WITH {references}, keys AS (
     SELECT k.* FROM unnest({scopes}::text[], {methods}::text[], {request_ids}::text[], $4::uuid[])
         AS k(scope, method, request_id, resource_id)
     WHERE k.request_id IS NOT NULL
 ), usable AS (
     SELECT (SELECT count(*) FROM acc WHERE is_active AND NOT has_children) = cardinality($2::uuid[])
        AND (SELECT count(*) FROM cps) = cardinality($3::uuid[])
-       AND NOT EXISTS (SELECT FROM idempotency_keys i JOIN keys USING (scope, method, request_id)) AS ok
+       AND NOT EXISTS (
+           SELECT FROM keys, LATERAL (
+               SELECT FROM idempotency_keys i
+               WHERE i.scope = keys.scope AND i.method = keys.method AND i.request_id = keys.request_id OFFSET 0
+           ) taken
+       ) AS ok
 ), claimed AS (
     INSERT INTO idempotency_keys (scope, method, request_id, resource_id)
     SELECT * FROM keys WHERE (SELECT ok FROM usable) ORDER BY scope, request_id
@@ -514,6 +525,7 @@ _HEADER_TYPES = [ENTRIES.c[name].type.compile(dialect=postgresql.dialect()).part
 _LINES_AT = 6 + len(_HEADER)  # $_LINES_AT: each line's entry id, then the line columns' arrays
 _KEYS_AT = _LINES_AT + 1 + len(_LINE)  # the request_ids' scopes, methods and ids
 CREATE_ENTRIES_SQL = _CREATE_ENTRIES.format(
+    references=_REFERENCES,
     scopes=f"${_KEYS_AT}",
     methods=f"${_KEYS_AT + 1}",
     request_ids=f"${_KEYS_AT + 2}",
