@@ -1,8 +1,10 @@
 """Creating journal entries through the edge (REST/JSON, as the browser does): throughput and
-latency of 2–4-line entries at N concurrent clients, all on one company (the worst case: every
-create takes that company's entry-number row lock).
+latency of 2–4-line entries at N concurrent clients, by default all on one company (every
+create takes that company's entry-number row; the ledger sends creates that arrive together in
+one statement), or spread over several (`--companies`, client k on company k mod N: with as
+many companies as clients, every create goes to the database alone).
 
-    .venv/bin/python -m bench.ledger_create_entries [--seconds 20] [--concurrency 32]
+    .venv/bin/python -m bench.ledger_create_entries [--seconds 20] [--concurrency 32] [--companies 1]
 
 Each create carries a request_id, as the browser's do. Goal: at least 1,000 entries/s with p99
 under 100 ms at 32 clients (bench/common_paths.py compares creates with and without one).
@@ -57,11 +59,12 @@ def entry_body(accounts: dict[str, str], n: int) -> dict:
 
 
 async def load(
-    port: int, path: str, headers: dict, accounts: dict, seconds: float, concurrency: int
+    port: int, targets: list[tuple[str, dict]], headers: dict, seconds: float, concurrency: int
 ) -> tuple[list[float], list[tuple[int, bytes]], float]:
     """Each client is a browser tab on its own keep-alive connection, posting one entry after
-    the other. Returns the latencies, the non-200 answers and the CPU seconds this
-    load generator used itself."""
+    the other to its company (`targets`: each company's entries path and accounts, taken in
+    turn). Returns the latencies, the non-200 answers and the CPU seconds this load generator
+    used itself."""
     latencies: list[float] = []
     errors: list[tuple[int, bytes]] = []
     counter = iter(range(10**9))
@@ -69,7 +72,7 @@ async def load(
     cpu_started = time.process_time()
     end = time.perf_counter() + seconds
 
-    async def client(connection: Connection):
+    async def client(connection: Connection, path: str, accounts: dict):
         while time.perf_counter() < end:
             # Every create carries a request_id, as the browser sends one (safe to retry).
             body = json.dumps({**entry_body(accounts, next(counter)), "request_id": str(uuid.uuid4())}, separators=(",", ":")).encode()
@@ -81,40 +84,44 @@ async def load(
                 errors.append((status, answer))
 
     try:
-        await asyncio.gather(*(client(c) for c in connections))
+        await asyncio.gather(*(client(c, *targets[k % len(targets)]) for k, c in enumerate(connections)))
     finally:
         for connection in connections:
             connection.close()
     return latencies, errors, time.process_time() - cpu_started
 
 
-async def run(mesh, seconds: float, concurrency: int) -> None:
+async def run(mesh, seconds: float, concurrency: int, companies: int) -> None:
     port = mesh.ports["edge"]
     load_before = os.getloadavg()[0]  # other work on the machine skews the numbers: say so
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
         headers = await admin_headers(http)
-        company_id, accounts = await new_company(http, headers, "Бенчмарк ООД")
-        url = f"/api/companies/{company_id}/journal-entries"
-        warm = await load(port, url, headers, accounts, 3, concurrency)  # connections, caches, prepared statements
+        targets = []
+        for k in range(companies):
+            company_id, accounts = await new_company(http, headers, f"Бенчмарк {k + 1} ООД")
+            targets.append((f"/api/companies/{company_id}/journal-entries", accounts))
+        warm = await load(port, targets, headers, 3, concurrency)  # connections, caches, prepared statements
         cpu_before, db_before = cpu_seconds(mesh), database_cpu_seconds(mesh)
-        latencies, errors, client_cpu = await load(port, url, headers, accounts, seconds, concurrency)
+        latencies, errors, client_cpu = await load(port, targets, headers, seconds, concurrency)
         cpu = {name: used - cpu_before[name] for name, used in cpu_seconds(mesh).items()}
         cpu["postgres (ledger backends)"] = database_cpu_seconds(mesh) - db_before
         cpu["load generator"] = client_cpu
-        total = (await http.get(url, headers=headers, params={"page_size": 1})).json()
+        newest = [(await http.get(path, headers=headers, params={"page_size": 1})).json() for path, _ in targets]
     ms = sorted(x * 1000 for x in latencies)
     created = len(ms) - len(errors)
     expected = len(warm[0]) - len(warm[1]) + created
-    print(f"{concurrency} clients, {seconds:.0f} s, one company, 2–4 lines per entry, through the edge (REST)")
+    spread = "one company" if companies == 1 else f"{companies} companies"
+    print(f"{concurrency} clients, {seconds:.0f} s, {spread}, 2–4 lines per entry, through the edge (REST)")
     p99 = ms[int(len(ms) * 0.99) - 1]
     print(f"  {created / seconds:7.0f} entries/s   p50 {statistics.median(ms):6.1f} ms   p99 {p99:6.1f} ms   max {ms[-1]:6.1f} ms")
-    newest = total["journal_entries"][0]["entry_number"]
-    print(f"  {created} created, {len(errors)} errors; last entry number {newest} of {total['total_size']} entries")
+    stored = sum(int(page["total_size"]) for page in newest)
+    print(f"  {created} created, {len(errors)} errors; {stored} entries stored")
     for status, answer in (warm[1] + errors)[:5]:
         print(f"  error {status}: {answer[:300].decode(errors='replace')}")
-    # Numbers are gapless: the newest number equals the count, and the count is what was answered 200.
-    if not (int(total["journal_entries"][0]["entry_number"]) == int(total["total_size"]) == expected):
-        print(f"  NUMBERING BROKEN: expected {expected} entries numbered 1..{expected}")
+    # Numbers are gapless: each company's newest number equals its count, and the counts add up
+    # to what was answered 200.
+    if stored != expected or any(int(page["journal_entries"][0]["entry_number"]) != int(page["total_size"]) for page in newest):
+        print(f"  NUMBERING BROKEN: expected {expected} entries, each company's numbered 1..its count")
     # CPU per entry tells the cost apart from what else the machine was doing meanwhile.
     print("  CPU per entry: " + ", ".join(f"{name} {used * 1000 / len(ms):.2f} ms" for name, used in cpu.items()))
     print(f"  machine load average before the run {load_before:.1f}, during it {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores")
@@ -125,9 +132,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--companies", type=int, default=1, help="spread the clients over this many companies")
     args = parser.parse_args()
     with ledger_mesh() as mesh:
-        asyncio.run(run(mesh, args.seconds, args.concurrency))
+        asyncio.run(run(mesh, args.seconds, args.concurrency, args.companies))
 
 
 if __name__ == "__main__":
