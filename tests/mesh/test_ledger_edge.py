@@ -2,6 +2,7 @@
 curl) sees. Companies, the standard chart, counterparts, VAT rates and journal entries."""
 
 import concurrent.futures
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.support.api import bearer, error_of, field_violations, login
 from tests.support.contracts import company_routes, request_for
-from tests.support.ledger import accounts_by_code, create_company, create_entry, purchase_invoice
+from tests.support.ledger import accounts_by_code, create_company, create_entry, number_rows_held, purchase_invoice
 
 
 @pytest.fixture(scope="module")
@@ -346,10 +347,22 @@ def test_fifty_concurrent_creates_get_fifty_consecutive_numbers(http, admin):
     assert numbers == list(range(1, 51))
 
 
-def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_alone(http, admin):
-    """Creates of one company that arrive while one of its statements runs go to PostgreSQL in
-    one statement (entries of one statement share their creation time). Each is answered with
-    its own entry, shown exactly as a read shows it; among them a bad create is refused alone,
+def concurrently(calls: list, held_back: tuple | None = None) -> list:
+    """The answers of `calls`, made at once; with `held_back` (mesh, company ids) they arrive
+    while the ledger's statements for those companies wait, so they go to PostgreSQL together."""
+    with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+        if held_back is None:
+            return list(pool.map(lambda call: call(), calls))
+        with number_rows_held(*held_back):
+            answers = [pool.submit(call) for call in calls]
+            time.sleep(1.5)  # every request reaches the ledger, whose statements are waiting
+        return [answer.result() for answer in answers]
+
+
+def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_alone(mesh, http, admin):
+    """Creates that arrive while the ledger's statements of creates run go to PostgreSQL in one
+    statement (entries of one statement share their creation time). Each is answered with its
+    own entry, shown exactly as a read shows it; among them a bad create is refused alone,
     naming its field, and a repeated request_id gets the first entry; numbers stay consecutive."""
     company = create_company(http, admin)
     accounts = accounts_by_code(http, admin, company["id"])
@@ -359,8 +372,7 @@ def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_a
     def good(i: int):
         return create_entry(http, admin, company["id"], purchase_invoice(accounts, number=f"G-{i}"), request_id=request_ids[i])
 
-    with concurrent.futures.ThreadPoolExecutor(40) as pool:
-        first = list(pool.map(good, range(30)))
+    first = concurrently([lambda i=i: good(i) for i in range(30)], held_back=(mesh, [company["id"]]))
     assert [r.status_code for r in first] == [200] * 30, [r.text for r in first if r.status_code != 200]
     assert sorted(int(r.json()["entry_number"]) for r in first) == list(range(1, 31))
     assert [r.json()["document_number"] for r in first] == [f"G-{i}" for i in range(30)]  # each its own entry
@@ -377,8 +389,7 @@ def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_a
 
     # ten new, the first five again (their request_ids), five refused
     jobs = [(good, i) for i in range(30, 40)] + [(good, i) for i in range(5)] + [(bad, i) for i in range(5)]
-    with concurrent.futures.ThreadPoolExecutor(20) as pool:
-        second = list(pool.map(lambda job: job[0](job[1]), jobs))
+    second = concurrently([lambda job=job: job[0](job[1]) for job in jobs], held_back=(mesh, [company["id"]]))
     new, repeats, refused = second[:10], second[10:15], second[15:]
     assert [r.status_code for r in new + repeats] == [200] * 15, [r.text for r in new + repeats if r.status_code != 200]
     assert [r.json() for r in repeats] == [r.json() for r in first[:5]]
@@ -386,6 +397,30 @@ def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_a
     for reply in refused:
         assert reply.status_code == 400 and "journal_entry.lines[1].account_id" in field_violations(reply)
     assert http.get(url, headers=admin, params={"page_size": 1}).json()["total_size"] == 40
+
+
+def test_creates_of_several_companies_stored_together_are_numbered_each_in_its_own_company(mesh, http, admin):
+    companies = [create_company(http, admin) for _ in range(3)]
+    accounts = [accounts_by_code(http, admin, company["id"]) for company in companies]
+
+    def create(i: int):
+        company, chart = companies[i % 3], accounts[i % 3]
+        return create_entry(http, admin, company["id"], purchase_invoice(chart, number=f"S-{i}"), request_id=str(uuid.uuid4()))
+
+    replies = concurrently([lambda i=i: create(i) for i in range(36)], held_back=(mesh, [c["id"] for c in companies]))
+    assert [r.status_code for r in replies] == [200] * 36, [r.text for r in replies if r.status_code != 200]
+    for k, company in enumerate(companies):
+        own = [r.json() for r in replies[k::3]]
+        assert {entry["company_id"] for entry in own} == {company["id"]}
+        assert sorted(int(entry["entry_number"]) for entry in own) == list(range(1, 13))
+        ids_of_chart = {account["id"] for account in accounts[k].values()}
+        assert all(line["account_id"] in ids_of_chart for entry in own for line in entry["lines"])
+        for entry in own:
+            assert http.get(f"/api/companies/{company['id']}/journal-entries/{entry['id']}", headers=admin).json() == entry
+    companies_by_time: dict[str, set[str]] = {}
+    for reply in replies:
+        companies_by_time.setdefault(reply.json()["created_at"], set()).add(reply.json()["company_id"])
+    assert any(len(found) > 1 for found in companies_by_time.values()), "no creates of two companies went to the database together"
 
 
 def test_the_journals_total_follows_creates_refusals_and_deletes(http, admin):

@@ -1,4 +1,11 @@
-"""Ledger data for tests, made through the edge's REST API as a browser would."""
+"""Ledger data for tests, made through the edge's REST API as a browser would, and a way to
+hold the ledger's creates back."""
+
+import asyncio
+import contextlib
+import threading
+import uuid
+from collections.abc import Iterator
 
 
 def create_company(http, headers, **fields) -> dict:
@@ -43,3 +50,31 @@ def purchase_invoice(
 
 def create_entry(http, headers, company_id: str, entry: dict, **params):
     return http.post(f"/api/companies/{company_id}/journal-entries", headers=headers, json={"journal_entry": entry, **params})
+
+
+@contextlib.contextmanager
+def number_rows_held(mesh, company_ids: list[str]) -> Iterator[None]:
+    """Holds the companies' entry-number rows (FOR UPDATE, in a transaction of its own) until the
+    block ends: the ledger's statements of creates for them wait, and the creates that arrive
+    meanwhile pile up in the ledger, to go together once the rows are free."""
+    locked, release = threading.Event(), threading.Event()
+
+    async def hold() -> None:
+        conn = await mesh.database("ledger")
+        try:
+            async with conn.transaction():
+                ids = [uuid.UUID(company_id) for company_id in company_ids]
+                await conn.execute("SELECT FROM entry_counters WHERE company_id = ANY($1::uuid[]) FOR UPDATE", ids)
+                locked.set()
+                await asyncio.get_running_loop().run_in_executor(None, release.wait)
+        finally:
+            await conn.close()
+
+    holder = threading.Thread(target=asyncio.run, args=(hold(),))
+    holder.start()
+    try:
+        assert locked.wait(10), "could not lock the number rows"
+        yield
+    finally:
+        release.set()
+        holder.join()
