@@ -370,13 +370,12 @@ def _list_query(filters: tuple[str, ...], with_lines: bool) -> db.Statement:
 
 # Creates that arrive while statements of creates run go to the database together in the
 # next (_CREATE_ENTRIES), whatever their companies: PostgreSQL then starts one plan, takes each
-# company's number row once and flushes one commit for all of them, and fewer creates queue on
-# a number row inside PostgreSQL (re-checking it after each wait). Measured with 32 clients:
-# PostgreSQL's CPU per create 1.0-1.3 → 0.4-0.5 ms, the ledger's 1.3-1.9 → 1.0-1.1 (README).
-# A create that arrives while fewer than SENDERS statements run goes at once. Two, not one:
-# with one, the ledger sat idle whenever PostgreSQL was slow to answer, and on a machine busy
-# with other work it managed fewer creates than before batching. Two make smaller statements
-# (a little more CPU per create) and ran about as fast on a quiet machine.
+# company's number row once and flushes one commit for all of them. A process runs up to
+# SENDERS such statements at once, never two for one company, so no create of this process
+# queues on a number row inside PostgreSQL (re-checking it after each wait cost PostgreSQL
+# more CPU than the insert). A create that arrives while fewer run goes at once. Two, not
+# one: with one, the ledger sat idle whenever PostgreSQL was slow to answer, and on a machine
+# busy with other work it managed fewer creates than before they went together (README).
 CREATES_TOGETHER = 50
 SENDERS = 2
 _BATCH_SIZES = metrics.histogram(
@@ -384,7 +383,7 @@ _BATCH_SIZES = metrics.histogram(
 )
 
 
-@dataclass
+@dataclass(eq=False)  # each is itself: compared and hashed by identity
 class PendingCreate:
     """A create waiting for the next statement; `answer` gets the entry or the error."""
 
@@ -647,6 +646,7 @@ class JournalEntries:
         self.engine = engine
         self._pending: list[PendingCreate] = []  # creates not yet sent, of any company
         self._senders: set[asyncio.Task] = set()  # the tasks sending them
+        self._sending: set[uuid.UUID] = set()  # the companies of the statements under way
         self._reads = db.Lookup(engine, _BY_IDS, key=_company_and_id, arguments=_ids_of)
 
     async def _header(self, conn: AsyncConnection, cid: uuid.UUID, entry_id: uuid.UUID, *, lock: bool = False) -> Mapping:
@@ -720,10 +720,21 @@ class JournalEntries:
         return await pending.answer
 
     async def _send_creates(self) -> None:
-        """Sends the pending creates, those that arrived meanwhile together next, until none is left."""
-        while waiting := [create for create in self._pending if not create.answer.done()]:  # done: cancelled
-            self._pending = waiting[CREATES_TOGETHER:]
-            await self._send(waiting[:CREATES_TOGETHER])
+        """Sends the pending creates, those that arrived meanwhile together next, until none is
+        left that another sender's statement is not already sending for its company (that
+        sender takes them when its statement is done)."""
+        while True:
+            self._pending = [create for create in self._pending if not create.answer.done()]  # done: cancelled
+            now = [create for create in self._pending if create.company_id not in self._sending][:CREATES_TOGETHER]
+            if not now:
+                return
+            self._pending = [create for create in self._pending if create not in now]
+            companies = {create.company_id for create in now}
+            self._sending |= companies
+            try:
+                await self._send(now)
+            finally:
+                self._sending -= companies
 
     async def _send(self, creates: Sequence[PendingCreate]) -> None:
         _BATCH_SIZES.observe(len(creates))
