@@ -372,10 +372,10 @@ def _list_query(filters: tuple[str, ...], with_lines: bool) -> db.Statement:
 # next (_CREATE_ENTRIES), whatever their companies: PostgreSQL then starts one plan, takes each
 # company's number row once and flushes one commit for all of them. A process runs up to
 # SENDERS such statements at once, never two for one company, so no create of this process
-# queues on a number row inside PostgreSQL (re-checking it after each wait cost PostgreSQL
-# more CPU than the insert). A create that arrives while fewer run goes at once. Two, not
-# one: with one, the ledger sat idle whenever PostgreSQL was slow to answer, and on a machine
-# busy with other work it managed fewer creates than before they went together (README).
+# queues on a number row inside PostgreSQL (PostgreSQL runs much of the statement again after
+# such a wait). A create that arrives while fewer run goes at once. Two, not one: with one,
+# the ledger sat idle whenever PostgreSQL was slow to answer, and on a machine busy with other
+# work it managed fewer creates than before they went together (README).
 CREATES_TOGETHER = 50
 SENDERS = 2
 _BATCH_SIZES = metrics.histogram(
