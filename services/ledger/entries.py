@@ -728,7 +728,8 @@ class JournalEntries:
             now = [create for create in self._pending if create.company_id not in self._sending][:CREATES_TOGETHER]
             if not now:
                 return
-            self._pending = [create for create in self._pending if create not in now]
+            taken = set(now)
+            self._pending = [create for create in self._pending if create not in taken]
             companies = {create.company_id for create in now}
             self._sending |= companies
             try:
