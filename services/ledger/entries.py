@@ -395,20 +395,23 @@ class PendingCreate:
     entry_id: uuid.UUID = dataclasses.field(default_factory=uuid.uuid4)
 
 
-# The accounts ($2) and counterparts ($3) a create names, of those the company ($1) has: each
-# looked up by its id (LATERAL, kept apart by OFFSET 0), so the one plan the ledger keeps for
-# any ids reads the primary key, never all of a company's accounts or counterparts.
-_REFERENCES = """acc AS (
-    SELECT a.id, a.code, a.name, a.is_active, a.has_children
-    FROM unnest($2::uuid[]) AS asked(id), LATERAL (
+def _references(accounts: str, counterparts: str) -> str:
+    """The CTEs acc and cps: the accounts and counterparts asked for (`accounts`,
+    `counterparts`: FROM items of (company_id, id) pairs) that their companies have. Each is
+    looked up by its id (LATERAL, kept apart by OFFSET 0), so the one plan the ledger keeps
+    for any ids reads the primary key, never all of a company's accounts or counterparts."""
+    return f"""acc AS (
+    SELECT a.id, a.company_id, a.code, a.name, a.is_active, a.has_children
+    FROM {accounts}, LATERAL (
         SELECT x.*, EXISTS (SELECT FROM accounts c WHERE c.parent_id = x.id) AS has_children
         FROM accounts x WHERE x.id = asked.id OFFSET 0
     ) a
-    WHERE a.company_id = $1
+    WHERE a.company_id = asked.company_id
 ), cps AS (
-    SELECT c.id FROM unnest($3::uuid[]) AS asked(id), LATERAL (SELECT * FROM counterparts x WHERE x.id = asked.id OFFSET 0) c
-    WHERE c.company_id = $1
+    SELECT c.id FROM {counterparts}, LATERAL (SELECT * FROM counterparts x WHERE x.id = asked.id OFFSET 0) c
+    WHERE c.company_id = asked.company_id
 )"""
+
 
 # One statement, one round trip: look up the accounts and counterparts the entry names, and
 # only if all are usable claim the request_id (if any; the kernel's idempotency key), take the
@@ -463,7 +466,10 @@ _LINE = {
 }
 _KEY = 6 + len(_HEADER) + len(_LINE)  # the idempotency key's scope, method and request_id: $_KEY..$_KEY+2
 CREATE_ENTRY_SQL = _CREATE_ENTRY.format(
-    references=_REFERENCES,
+    # the company ($1) with each account ($2) and counterpart ($3) it names
+    references=_references(
+        "(SELECT $1::uuid, unnest($2::uuid[])) AS asked(company_id, id)", "(SELECT $1::uuid, unnest($3::uuid[])) AS asked(company_id, id)"
+    ),
     claim=idempotency.claim_cte(f"${_KEY}", f"${_KEY + 1}", f"${_KEY + 2}", "$4", when="(SELECT ok FROM usable)"),
     request_id=f"${_KEY + 2}",
     header=", ".join(_HEADER),
@@ -485,18 +491,7 @@ _FOUND = ("found_account_ids", "found_codes", "found_names", "found_active", "fo
 # order of _CREATE_ENTRY's, so no two creates wait on each other in a circle: the request_ids
 # first, then the number rows, each kind sorted (as between two such statements).
 _CREATE_ENTRIES = """
-WITH acc AS (
-    SELECT a.id, a.company_id, a.code, a.name, a.is_active, a.has_children
-    FROM unnest($1::uuid[], $2::uuid[]) AS asked(company_id, id), LATERAL (
-        SELECT x.*, EXISTS (SELECT FROM accounts c WHERE c.parent_id = x.id) AS has_children
-        FROM accounts x WHERE x.id = asked.id OFFSET 0
-    ) a
-    WHERE a.company_id = asked.company_id
-), cps AS (
-    SELECT c.id FROM unnest($3::uuid[], $4::uuid[]) AS asked(company_id, id),
-        LATERAL (SELECT * FROM counterparts x WHERE x.id = asked.id OFFSET 0) c
-    WHERE c.company_id = asked.company_id
-), keys AS (
+WITH {references}, keys AS (
     SELECT k.* FROM unnest({scopes}::text[], {methods}::text[], {request_ids}::text[], $7::uuid[])
         AS k(scope, method, request_id, resource_id)
     WHERE k.request_id IS NOT NULL
@@ -550,6 +545,9 @@ _HEADER_AT = 9  # $1-$8: the accounts and counterparts asked for (company, id), 
 _LINES_AT = _HEADER_AT + len(_HEADER)  # each line's entry id and company, then the line columns' arrays
 _KEYS_AT = _LINES_AT + 2 + len(_LINE)  # the request_ids' scopes, methods and ids
 CREATE_ENTRIES_SQL = _CREATE_ENTRIES.format(
+    references=_references(
+        "unnest($1::uuid[], $2::uuid[]) AS asked(company_id, id)", "unnest($3::uuid[], $4::uuid[]) AS asked(company_id, id)"
+    ),
     scopes=f"${_KEYS_AT}",
     methods=f"${_KEYS_AT + 1}",
     request_ids=f"${_KEYS_AT + 2}",
