@@ -18,6 +18,7 @@ so the cost of the mesh is told apart from the machine's other work.
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -87,8 +88,18 @@ def start_profiles(mesh, py_spy: str, out: Path, name: str, seconds: float, nati
 
 
 async def run(
-    mesh, seconds: float, concurrency: int, only: list[str], profile: Path | None, py_spy: str, native: bool = False, rounds: int = 2
-) -> None:
+    mesh,
+    seconds: float,
+    concurrency: int,
+    only: list[str],
+    profile: Path | None = None,
+    py_spy: str = "py-spy",
+    native: bool = False,
+    rounds: int = 2,
+    warm: float = 2,
+) -> dict[str, tuple[float, list[tuple[int, bytes]]]]:
+    """Prints each path's figures and the ratios; returns each path's rate and failed answers
+    (status, body) by its key."""
     port = mesh.ports["edge"]
     host = "127.0.0.1"
     load_before = os.getloadavg()[0]
@@ -96,10 +107,14 @@ async def run(
         headers = await admin_headers(http)
         company_id, accounts = await new_company(http, headers, "Бенчмарк ООД")
         entries = f"/api/companies/{company_id}/journal-entries"
+        entry_ids = []
         for n in range(60):
             created = await http.post(entries, headers=headers, json=entry_body(accounts, n))
             assert created.status_code == 200, created.text
-        entry_id = created.json()["id"]
+            entry_ids.append(created.json()["id"])
+    # Clients read the entries in turn, as people open different entries of the journal: the
+    # reads that go to PostgreSQL together then ask for different rows.
+    next_entry = itertools.cycle(entry_ids).__next__
 
     def create(with_request_id: bool) -> Request:
         def make() -> bytes:
@@ -113,7 +128,7 @@ async def run(
     scenarios: dict[str, tuple[str, Request]] = {
         "jwks": ("GET /.well-known/jwks.json", lambda: get(host, port, "/.well-known/jwks.json", {})),
         "me": ("GET /api/auth/me", lambda: get(host, port, "/api/auth/me", headers)),
-        "entry": ("GET one journal entry", lambda: get(host, port, f"{entries}/{entry_id}", headers)),
+        "entry": ("GET one journal entry", lambda: get(host, port, f"{entries}/{next_entry()}", headers)),
         "list": ("GET 50 journal entries", lambda: get(host, port, f"{entries}?{JOURNAL_SCREEN}", headers)),
         "list_full": ("GET 50 entries, FULL view", lambda: get(host, port, f"{entries}?page_size=50", headers)),
         "create": ("POST entry, no request_id", create(False)),
@@ -132,7 +147,7 @@ async def run(
     for turn in range(rounds):
         for key, _name, make in selected if turn % 2 == 0 else selected[::-1]:
             if turn == 0:
-                await load(port, make, 2, concurrency)  # warm: connections, caches, prepared statements
+                await load(port, make, warm, concurrency)  # warm: connections, caches, prepared statements
             cpu_before, sent_before = cpu_seconds(mesh), creates_sent(mesh)
             db_before = {name: database_cpu_seconds(mesh, name) for name in DATABASES}
             profiles = start_profiles(mesh, py_spy, profile, key, seconds, native) if profile else []
@@ -180,6 +195,7 @@ async def run(
         with_id = results["POST entry with request_id"] / results["POST entry, no request_id"]
         print(f"  create with / without request_id {with_id:6.0%}  (>= 90 %)")
     print(f"machine load average before {load_before:.1f}, after {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores")
+    return {key: (results[name], measured[key]["errors"]) for key, name, _make in selected}
 
 
 def main() -> None:
