@@ -399,6 +399,35 @@ def test_creates_that_arrive_together_are_stored_together_and_answered_each_as_a
     assert http.get(url, headers=admin, params={"page_size": 1}).json()["total_size"] == 40
 
 
+def test_one_request_id_sent_again_while_its_create_waits_makes_one_entry(mesh, http, admin):
+    """A double click, or the edge retrying a create whose answer was lost: the same request_id
+    arrives again before the first is stored, so both wait for the same statement. That
+    statement cannot claim one request_id twice; each create then goes alone, and every copy
+    is answered with the one entry."""
+    company = create_company(http, admin)
+    accounts = accounts_by_code(http, admin, company["id"])
+    url = f"/api/companies/{company['id']}/journal-entries"
+    twice, others = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(5)]
+
+    def create(request_id: str):
+        return create_entry(http, admin, company["id"], purchase_invoice(accounts, number=request_id[:8]), request_id=request_id)
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool, number_rows_held(mesh, [company["id"]]):
+        # One create goes first and waits on the number row, so the rest, the copies among
+        # them, wait in the ledger and go in the next statement together.
+        ahead = pool.submit(create, others[0])
+        time.sleep(0.5)
+        rest = [pool.submit(create, rid) for rid in [twice] * 3 + others[1:]]
+        time.sleep(1.5)
+    replies = [answer.result() for answer in [ahead, *rest]]
+    assert [r.status_code for r in replies] == [200] * 8, [r.text for r in replies if r.status_code != 200]
+    copies = [r.json() for r in replies[1:4]]
+    assert copies[0] == copies[1] == copies[2]
+    assert len({r.json()["id"] for r in replies}) == 6
+    assert sorted(int(r.json()["entry_number"]) for r in [replies[0], *replies[3:]]) == list(range(1, 7))
+    assert http.get(url, headers=admin, params={"page_size": 1}).json()["total_size"] == 6
+
+
 def test_creates_of_several_companies_stored_together_are_numbered_each_in_its_own_company(mesh, http, admin):
     companies = [create_company(http, admin) for _ in range(3)]
     accounts = [accounts_by_code(http, admin, company["id"]) for company in companies]
